@@ -1,0 +1,1 @@
+"""Deliveries, records with their versions, and quarantined rows: the bottom layer of the pipeline."""

@@ -1,0 +1,18 @@
+"""URL routes. The pages and the API arrive with the application issue; health is here from the start."""
+
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.urls import path
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Answer 200 only when the database answers, so a load balancer never routes to a broken node."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "error", "detail": str(exc)}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [path("healthz", healthz)]

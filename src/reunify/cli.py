@@ -1,0 +1,184 @@
+"""The ``reunify`` command.
+
+Progress and tables go to standard error through rich, results and ``--json``
+to standard output, so the command can be piped without mixing the two.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+err = Console(stderr=True)
+out = Console()
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("lines"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=False,
+    )
+
+
+def _db() -> None:
+    from reunify.app.bootstrap import migrate
+
+    migrate()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="reunify")
+def main() -> None:
+    """Reunify: find, track and reunite separated families from agency records."""
+
+
+def _register_synth() -> None:
+    from reunify.synth.command import synth_command
+
+    main.add_command(synth_command, "synth")
+
+
+_register_synth()
+
+
+@main.command()
+def migrate() -> None:
+    """Create or update the database schema (other commands do this on their own too)."""
+    from reunify.app.bootstrap import migrate as run
+
+    run(verbosity=1)
+
+
+def run_ingest(paths: list[Path], as_json: bool) -> int:
+    """Ingest with a progress bar and print the summary; returns the exit status."""
+    _db()
+    from reunify.app.records.services import ingest_paths
+
+    with _progress() as bar:
+        task = bar.add_task("ingesting", total=None)
+
+        def on_start(total_lines: int) -> None:
+            bar.update(task, total=total_lines)
+
+        def on_progress(file_name: str, lines: int) -> None:
+            bar.update(task, advance=lines, description=f"ingesting {file_name}")
+
+        summary = ingest_paths(paths, on_start=on_start, progress=on_progress)
+        bar.update(task, description="ingested")
+    data = summary.as_dict()
+    if as_json:
+        click.echo(json.dumps(data, indent=2, default=str))
+    else:
+        _print_ingest_summary(data)
+    for error in data["errors"]:
+        err.print(f"[red]error:[/red] {error['file']}: {error['error']}", highlight=False)
+    return 1 if data["errors"] else 0
+
+
+def _print_ingest_summary(data: dict) -> None:
+    table = Table(title="Ingestion summary (rows per file)", show_footer=True)
+    columns = ["rows", "new", "corrected", "unchanged", "superseded", "quarantined"]
+    table.add_column("file", footer=f"{data['files']} files")
+    table.add_column("status", footer=f"{data['files_refused']} refused")
+    for column in columns:
+        table.add_column(column, justify="right", footer=str(data[column]))
+    for row in data["per_file"]:
+        table.add_row(row["file"], row["status"], *(str(row[c]) for c in columns))
+    out.print(table)
+    out.print(
+        "rows: rows read; new: record keys seen for the first time; corrected: newer versions of "
+        "known records; unchanged: same content as stored; superseded: older versions that arrived "
+        "late (kept in history); quarantined: malformed rows kept with their reason.",
+        style="dim",
+    )
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def ingest(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Ingest feed files or folders of deliveries (any mix of feeds)."""
+    sys.exit(run_ingest(list(paths), as_json))
+
+
+@main.group()
+def export() -> None:
+    """Write what the pipeline holds as CSV (EXPORTS.md)."""
+
+
+@export.command("quarantine")
+@click.option("--out", "out_path", required=True, type=click.Path(path_type=Path))
+def export_quarantine(out_path: Path) -> None:
+    """Every quarantined row with its file, line, column and reason."""
+    _db()
+    from reunify.app.records.exports import export_quarantine as run
+
+    count = run(out_path)
+    err.print(f"wrote {count} quarantined rows to {out_path}")
+
+
+@export.command("records")
+@click.option("--out", "out_path", required=True, type=click.Path(path_type=Path))
+def export_records(out_path: Path) -> None:
+    """Every current record with its normalised fields."""
+    _db()
+    from reunify.app.records.exports import export_records as run
+
+    count = run(out_path)
+    err.print(f"wrote {count} current records to {out_path}")
+
+
+@main.command()
+@click.option("--families", default=2000, show_default=True, help="Families in the generated scenario.")
+@click.option("--seed", default=2018, show_default=True, help="Random seed of the scenario.")
+@click.option(
+    "--out",
+    "out_dir",
+    default=Path("var/scenario"),
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder for the generated deliveries.",
+)
+def demo(families: int, seed: int, out_dir: Path) -> None:
+    """The main job: generate a realistic scenario and run it through the pipeline."""
+    from reunify.synth import generate_scenario
+
+    err.rule("1. generating a scenario")
+    if out_dir.exists() and any(out_dir.iterdir()):
+        import shutil
+
+        shutil.rmtree(out_dir)
+    with _progress() as bar:
+        task = bar.add_task("generating", total=None)
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=f"generating {stage}", completed=done, total=total)
+
+        generate_scenario(out_dir, families=families, seed=seed, progress=on_progress)
+    err.print(f"scenario of {families} families (seed {seed}) written to {out_dir}")
+    err.rule("2. ingesting every delivery")
+    status = run_ingest([out_dir], as_json=False)
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()

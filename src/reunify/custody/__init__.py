@@ -1,0 +1,1 @@
+"""Reserved for the custody layer of the pipeline (see ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""Reserved for the linkage layer of the pipeline (see ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""Reserved for the rules layer of the pipeline (see ARCHITECTURE.md)."""
