@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -26,12 +27,50 @@ err = Console(stderr=True)
 out = Console()
 
 
-def _progress() -> Progress:
+class _LogProgress:
+    """Progress for logs: when standard error is not a terminal, a plain line every few seconds."""
+
+    def __init__(self, every_seconds: float = 5.0) -> None:
+        self.every = every_seconds
+        self.tasks: dict[int, dict] = {}
+        self.last = 0.0
+
+    def __enter__(self) -> _LogProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for task in self.tasks.values():
+            self._print(task)
+
+    def add_task(self, description: str, total: float | None = None) -> int:
+        self.tasks[len(self.tasks)] = {"description": description, "total": total, "completed": 0}
+        return len(self.tasks) - 1
+
+    def update(self, task_id: int, **changes: object) -> None:
+        task = self.tasks[task_id]
+        advance = changes.pop("advance", 0) or 0
+        task.update({k: v for k, v in changes.items() if v is not None})
+        task["completed"] += advance
+        now = time.monotonic()
+        if now - self.last >= self.every:
+            self.last = now
+            self._print(task)
+
+    def _print(self, task: dict) -> None:
+        total = task["total"]
+        done = task["completed"]
+        share = f" ({100 * done / total:.0f}%)" if total else ""
+        err.print(f"{task['description']}: {done:,} of {total or '?'}{share}", highlight=False)
+
+
+def _progress(unit: str = "lines") -> Progress | _LogProgress:
+    if not err.is_terminal:
+        return _LogProgress()
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("lines"),
+        TextColumn(unit),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=err,
@@ -167,7 +206,7 @@ def demo(families: int, seed: int, out_dir: Path) -> None:
         import shutil
 
         shutil.rmtree(out_dir)
-    with _progress() as bar:
+    with _progress("steps") as bar:
         task = bar.add_task("generating", total=None)
 
         def on_progress(stage: str, done: int, total: int) -> None:

@@ -33,7 +33,9 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["delivery_date", "seq", "feed"]
         constraints = [
-            models.UniqueConstraint(fields=["feed", "delivery_date", "seq"], name="one_delivery_per_feed_date_seq"),
+            models.UniqueConstraint(
+                fields=["feed", "delivery_date", "seq"], name="one_delivery_per_feed_date_seq"
+            ),
         ]
 
     def __str__(self) -> str:

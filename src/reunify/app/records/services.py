@@ -319,7 +319,9 @@ def ingest_paths(
     summary = IngestSummary()
     for error in errors:
         summary.outcomes.append(
-            FileOutcome(file=str(getattr(error, "path", "") or ""), feed="", status="refused", error=str(error))
+            FileOutcome(
+                file=str(getattr(error, "path", "") or ""), feed="", status="refused", error=str(error)
+            )
         )
     prints = {}
     for feed_file in feed_files:
