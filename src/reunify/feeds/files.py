@@ -27,17 +27,13 @@ FEEDS: tuple[str, ...] = (
 )
 
 #: The file format (extension) each feed is delivered in.
-FEED_FORMATS: dict[str, str] = {
-    feed: ("jsonl" if feed == "orr_referrals" else "csv") for feed in FEEDS
-}
+FEED_FORMATS: dict[str, str] = {feed: ("jsonl" if feed == "orr_referrals" else "csv") for feed in FEEDS}
 
 #: Folders that discover() never descends into: scenario truth sits beside the
 #: deliveries and must never be read by the pipeline.
 SKIPPED_FOLDERS: frozenset[str] = frozenset({"truth"})
 
-_NAME = re.compile(
-    r"(?P<feed>[a-z][a-z0-9_]*?)_(?P<date>[0-9]{8})(?:_(?P<seq>[0-9]+))?\.(?P<ext>csv|jsonl)"
-)
+_NAME = re.compile(r"(?P<feed>[a-z][a-z0-9_]*?)_(?P<date>[0-9]{8})(?:_(?P<seq>[0-9]+))?\.(?P<ext>csv|jsonl)")
 
 
 class FeedFileError(Exception):
@@ -102,9 +98,7 @@ def detect_feed(path: Path | str) -> FeedFile:
     try:
         delivery_date = datetime.date(int(raw_date[:4]), int(raw_date[4:6]), int(raw_date[6:]))
     except ValueError:
-        raise FeedFileError(
-            path, f"{name!r}: {raw_date} is not a valid delivery date (YYYYMMDD)"
-        ) from None
+        raise FeedFileError(path, f"{name!r}: {raw_date} is not a valid delivery date (YYYYMMDD)") from None
     seq = int(match["seq"]) if match["seq"] is not None else 0
     return FeedFile(path=path, feed=feed, delivery_date=delivery_date, seq=seq)
 

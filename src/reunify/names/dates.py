@@ -12,6 +12,7 @@ a data error the source must hear about, not something to guess at.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -140,8 +141,13 @@ def day_month_swapped(a: dt.date, b: dt.date) -> bool:
 # ---------------------------------------------------------------- instants
 
 
+@functools.lru_cache(maxsize=512)
 def _zone(name: str) -> dt.tzinfo:
-    """The tzinfo for an :attr:`Instant.tz` name: "UTC", "+HH:MM"/"-HH:MM" or an IANA zone."""
+    """The tzinfo for an :attr:`Instant.tz` name: "UTC", "+HH:MM"/"-HH:MM" or an IANA zone.
+
+    Cached because a feed writes the same handful of zones on every row and building
+    a tzinfo dominated the cost of reading a date-time.
+    """
     if name == "UTC":
         return _UTC
     match = _OFFSET_NAME.fullmatch(name)
