@@ -64,7 +64,7 @@ def main() -> None:
         print(" | ".join(str(row[h]) for h in header))
     print(
         "rows: rows read from the files; seconds: wall time of the whole command incl. start-up "
-        "and schema creation; peak_rss_mib: peak resident memory of the ingest process."
+        "and schema creation; peak_rss_mib: peak resident memory of the ingest process and its reader process together."
     )
 
 

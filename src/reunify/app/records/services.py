@@ -8,8 +8,8 @@ the middle leaves nothing half-written and running the command again completes i
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -17,18 +17,10 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
-from reunify.feeds import (
-    FeedFile,
-    FeedFileError,
-    ParsedRow,
-    RejectedRow,
-    discover,
-    read_feed_file,
-)
+from reunify.feeds import FeedFile, FeedFileError, discover
 
 from .models import Delivery, QuarantinedRow, Record, RecordVersion
-
-BATCH_ROWS = 1000
+from .parsing import EncodedRejection, EncodedRow, ParsePipeline
 
 ProgressCallback = Callable[[str, int], None]
 """Called with (file name, physical lines advanced) as rows are stored."""
@@ -105,42 +97,62 @@ def fingerprint(path: Path) -> FileFingerprint:
     return FileFingerprint(digest.hexdigest(), size, lines)
 
 
-def content_hash(raw: dict) -> str:
-    """A stable hash of a row as delivered; equal hashes mean the agency sent the same content again."""
-    encoded = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.blake2b(encoded.encode("utf-8"), digest_size=16).hexdigest()
-
-
-def _batches(rows: Iterator[ParsedRow | RejectedRow], size: int) -> Iterator[list]:
-    batch: list = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 class _DeliveryWriter:
-    """Stores one file's rows batch by batch inside the caller's transaction."""
+    """Stores one file's rows batch by batch inside the caller's transaction.
+
+    Plain parameterised SQL with ``executemany`` rather than the ORM's bulk
+    helpers: ``bulk_update`` builds one CASE expression per row and field and was
+    over two thirds of the ingest time, and model instances cost more than the
+    rows they carry. The SQL stays portable between SQLite and PostgreSQL; only
+    the JSON placeholder differs (PostgreSQL's ``jsonb`` wants an explicit cast).
+    """
 
     def __init__(self, delivery: Delivery, outcome: FileOutcome) -> None:
         self.delivery = delivery
         self.outcome = outcome
         self.order = (delivery.delivery_date, delivery.seq)
+        json_param = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+        record = Record._meta.db_table
+        version = RecordVersion._meta.db_table
+        self.sql_insert_record = (
+            f"INSERT INTO {record} (record_key, feed, record_id, delivery_id, delivery_date, "
+            "delivery_seq, line, content_hash, raw, fields, warnings, version_count) VALUES "
+            f"(%s, %s, %s, %s, %s, %s, %s, %s, {json_param}, {json_param}, {json_param}, %s)"
+        )
+        self.sql_insert_version = (
+            f"INSERT INTO {version} (record_id, delivery_id, line, content_hash, raw, fields, warnings) "
+            f"VALUES (%s, %s, %s, %s, {json_param}, {json_param}, {json_param})"
+        )
+        self.sql_promote = (
+            f"UPDATE {record} SET delivery_id = %s, delivery_date = %s, delivery_seq = %s, line = %s, "
+            f"content_hash = %s, raw = {json_param}, fields = {json_param}, warnings = {json_param}, "
+            "version_count = version_count + 1 WHERE id = %s"
+        )
+        self.use_copy = connection.vendor == "postgresql"
+        self.copy_record = (
+            f"COPY {record} (record_key, feed, record_id, delivery_id, delivery_date, delivery_seq, "
+            "line, content_hash, raw, fields, warnings, version_count) FROM STDIN"
+        )
+        self.copy_version = (
+            f"COPY {version} (record_id, delivery_id, line, content_hash, raw, fields, warnings) FROM STDIN"
+        )
+        self.sql_count_version = f"UPDATE {record} SET version_count = version_count + 1 WHERE id = %s"
+        self.sql_select = (
+            f"SELECT id, record_key, content_hash, delivery_date, delivery_seq FROM {record} "
+            "WHERE record_key IN ({})"
+        )
 
-    def store(self, batch: list[ParsedRow | RejectedRow]) -> None:
-        parsed = [row for row in batch if isinstance(row, ParsedRow)]
-        rejected = [row for row in batch if isinstance(row, RejectedRow)]
+    def store(self, batch: list[EncodedRow | EncodedRejection]) -> None:
+        parsed = [row for row in batch if isinstance(row, EncodedRow)]
+        rejected = [row for row in batch if isinstance(row, EncodedRejection)]
         self.outcome.rows += len(batch)
         if rejected:
             QuarantinedRow.objects.bulk_create(
                 QuarantinedRow(
                     delivery=self.delivery,
                     line=row.line,
-                    record_id=row.record_id or "",
-                    column=row.column or "",
+                    record_id=row.record_id,
+                    column=row.column,
                     reason=row.reason,
                     raw_text=row.raw_text,
                 )
@@ -150,126 +162,147 @@ class _DeliveryWriter:
         if parsed:
             self._store_parsed(parsed)
 
-    def _store_parsed(self, rows: list[ParsedRow]) -> None:
-        feed = self.delivery.feed
-        keyed = [(f"{feed}:{row.record_id}", content_hash(row.raw), row) for row in rows]
-        existing = {
-            rec.record_key: rec
-            for rec in Record.objects.filter(record_key__in=[key for key, _, _ in keyed]).only(
-                "id", "record_key", "content_hash", "delivery_date", "delivery_seq", "version_count"
-            )
-        }
-        new_records: list[Record] = []
-        new_rows: list[tuple[str, str, ParsedRow]] = []
-        versions: list[RecordVersion] = []
-        promoted: list[Record] = []
-        for key, digest, row in keyed:
-            record = existing.get(key)
-            if record is None:
-                new_records.append(self._record(key, digest, row))
-                new_rows.append((key, digest, row))
-                continue
-            if record.content_hash == digest:
-                self.outcome.unchanged += 1
-                continue
-            versions.append(self._version(record, digest, row))
-            record.version_count += 1
-            if self.order > (record.delivery_date, record.delivery_seq):
-                self._make_current(record, digest, row)
-                promoted.append(record)
-                self.outcome.corrected += 1
-            else:
-                # An older delivery arriving late: kept in the history, never current.
-                promoted.append(record)
-                self.outcome.superseded += 1
-        if new_records:
-            Record.objects.bulk_create(new_records)
-            self.outcome.new += len(new_records)
-            for record, (_, digest, row) in zip(new_records, new_rows, strict=True):
-                versions.append(self._version(record, digest, row))
-        if versions:
-            RecordVersion.objects.bulk_create(versions)
-        if promoted:
-            Record.objects.bulk_update(
-                promoted,
-                [
-                    "delivery",
-                    "delivery_date",
-                    "delivery_seq",
-                    "line",
-                    "content_hash",
-                    "raw",
-                    "fields",
-                    "warnings",
-                    "version_count",
-                ],
-                batch_size=200,
-            )
+    def _insert(self, cursor, sql: str, copy_sql: str, rows: list[tuple]) -> None:
+        """PostgreSQL's COPY is several times faster than INSERT for a batch; SQLite has no COPY."""
+        if not self.use_copy:
+            cursor.executemany(sql, rows)
+            return
+        with cursor.cursor.copy(copy_sql) as copy:
+            for row in rows:
+                copy.write_row(row)
 
-    def _record(self, key: str, digest: str, row: ParsedRow) -> Record:
-        return Record(
-            record_key=key,
-            feed=self.delivery.feed,
-            record_id=row.record_id,
-            delivery=self.delivery,
-            delivery_date=self.delivery.delivery_date,
-            delivery_seq=self.delivery.seq,
-            line=row.line,
-            content_hash=digest,
-            raw=row.raw,
-            fields=row.fields,
-            warnings=row.warnings,
-        )
+    def _lookup(self, cursor, keys: list[str]) -> dict[str, tuple]:
+        cursor.execute(self.sql_select.format(", ".join(["%s"] * len(keys))), keys)
+        found = {}
+        for record_id, key, digest, delivery_date, seq in cursor.fetchall():
+            if isinstance(delivery_date, str):  # SQLite hands dates back as text
+                delivery_date = dt.date.fromisoformat(delivery_date)
+            found[key] = (record_id, digest, (delivery_date, seq))
+        return found
 
-    def _version(self, record: Record, digest: str, row: ParsedRow) -> RecordVersion:
-        return RecordVersion(
-            record=record,
-            delivery=self.delivery,
-            line=row.line,
-            content_hash=digest,
-            raw=row.raw,
-            fields=row.fields,
-            warnings=row.warnings,
-        )
+    def _store_parsed(self, encoded: list[EncodedRow]) -> None:
+        delivery = self.delivery
+        with connection.cursor() as cursor:
+            existing = self._lookup(cursor, [e.key for e in encoded])
+            new: list[EncodedRow] = []
+            versions: list[tuple[int, EncodedRow]] = []
+            promoted: list[tuple] = []
+            superseded: list[tuple] = []
+            for item in encoded:
+                known = existing.get(item.key)
+                if known is None:
+                    new.append(item)
+                    continue
+                record_id, digest, order = known
+                if digest == item.digest:
+                    self.outcome.unchanged += 1
+                    continue
+                versions.append((record_id, item))
+                if self.order > order:
+                    promoted.append(
+                        (
+                            delivery.pk,
+                            delivery.delivery_date,
+                            delivery.seq,
+                            item.line,
+                            item.digest,
+                            item.raw_json,
+                            item.fields_json,
+                            item.warnings_json,
+                            record_id,
+                        )
+                    )
+                    self.outcome.corrected += 1
+                else:
+                    # An older delivery arriving late: kept in the history, never current.
+                    superseded.append((record_id,))
+                    self.outcome.superseded += 1
+            if new:
+                self._insert(
+                    cursor,
+                    self.sql_insert_record,
+                    self.copy_record,
+                    [
+                        (
+                            item.key,
+                            delivery.feed,
+                            item.record_id,
+                            delivery.pk,
+                            delivery.delivery_date,
+                            delivery.seq,
+                            item.line,
+                            item.digest,
+                            item.raw_json,
+                            item.fields_json,
+                            item.warnings_json,
+                            1,
+                        )
+                        for item in new
+                    ],
+                )
+                ids = self._lookup(cursor, [item.key for item in new])
+                versions.extend((ids[item.key][0], item) for item in new)
+                self.outcome.new += len(new)
+            if versions:
+                self._insert(
+                    cursor,
+                    self.sql_insert_version,
+                    self.copy_version,
+                    [
+                        (
+                            record_id,
+                            delivery.pk,
+                            item.line,
+                            item.digest,
+                            item.raw_json,
+                            item.fields_json,
+                            item.warnings_json,
+                        )
+                        for record_id, item in versions
+                    ],
+                )
+            if promoted:
+                cursor.executemany(self.sql_promote, promoted)
+            if superseded:
+                cursor.executemany(self.sql_count_version, superseded)
 
-    def _make_current(self, record: Record, digest: str, row: ParsedRow) -> None:
-        record.delivery = self.delivery
-        record.delivery_date = self.delivery.delivery_date
-        record.delivery_seq = self.delivery.seq
-        record.line = row.line
-        record.content_hash = digest
-        record.raw = row.raw
-        record.fields = row.fields
-        record.warnings = row.warnings
+
+def _refusal_or_skip(
+    feed_file: FeedFile, print_: FileFingerprint, progress: ProgressCallback | None
+) -> FileOutcome | None:
+    """An outcome when the file needs no reading: already stored, or a changed file under a known name."""
+    name = feed_file.path.name
+    known = Delivery.objects.filter(file_name=name).first()
+    if known is None:
+        return None
+    outcome = FileOutcome(file=name, feed=feed_file.feed, status="already ingested")
+    if known.sha256 == print_.sha256:
+        outcome.rows = known.rows_total
+        outcome.unchanged = known.rows_total - known.rows_quarantined
+        outcome.quarantined = known.rows_quarantined
+        if progress:
+            progress(name, print_.lines)
+        return outcome
+    outcome.status = "refused"
+    outcome.error = (
+        f"{name} was already ingested on {known.ingested_at:%Y-%m-%d %H:%M} with different "
+        f"content (sha256 {known.sha256[:12]}…, now {print_.sha256[:12]}…); a delivery is never "
+        "replaced in place: send the corrections as a new delivery (a later date or a _<seq> suffix)"
+    )
+    return outcome
 
 
 def delivery_ingest(
     feed_file: FeedFile,
-    fingerprint_: FileFingerprint | None = None,
+    print_: FileFingerprint,
+    events: Iterator[tuple[str, object]],
     progress: ProgressCallback | None = None,
 ) -> FileOutcome:
-    """Ingest one file in one transaction; an identical file already stored is a no-op."""
+    """Store one file's rows, read elsewhere, in one transaction; a reading error refuses the whole file."""
     name = feed_file.path.name
-    print_ = fingerprint_ or fingerprint(feed_file.path)
     outcome = FileOutcome(file=name, feed=feed_file.feed, status="ingested")
     started = time.perf_counter()
-    known = Delivery.objects.filter(file_name=name).first()
-    if known is not None:
-        if known.sha256 == print_.sha256:
-            outcome.status = "already ingested"
-            outcome.rows = known.rows_total
-            outcome.unchanged = known.rows_total - known.rows_quarantined
-            outcome.quarantined = known.rows_quarantined
-            if progress:
-                progress(name, print_.lines)
-            return outcome
-        outcome.status = "refused"
-        outcome.error = (
-            f"{name} was already ingested on {known.ingested_at:%Y-%m-%d %H:%M} with different "
-            f"content (sha256 {known.sha256[:12]}…, now {print_.sha256[:12]}…); a delivery is never "
-            "replaced in place: send the corrections as a new delivery (a later date or a _<seq> suffix)"
-        )
-        return outcome
+    last_line = 1
     try:
         with transaction.atomic():
             delivery = Delivery.objects.create(
@@ -282,15 +315,18 @@ def delivery_ingest(
                 source_path=str(feed_file.path.resolve()),
             )
             writer = _DeliveryWriter(delivery, outcome)
-            reading = read_feed_file(feed_file)
-            last_line = 1
-            for batch in _batches(iter(reading), BATCH_ROWS):
-                writer.store(batch)
+            for kind, payload in events:
+                if kind == "error":
+                    raise FeedFileError(feed_file.path, str(payload))
+                if kind == "end":
+                    outcome.warnings = list(payload)  # type: ignore[call-overload]
+                    break
+                batch = payload  # type: ignore[assignment]
+                writer.store(batch)  # type: ignore[arg-type]
                 if progress:
-                    line = batch[-1].line
+                    line = batch[-1].line  # type: ignore[index]
                     progress(name, max(line - last_line, 0))
                     last_line = line
-            outcome.warnings = list(getattr(reading, "warnings", []) or [])
             outcome.seconds = time.perf_counter() - started
             Delivery.objects.filter(pk=delivery.pk).update(
                 rows_total=outcome.rows,
@@ -323,7 +359,7 @@ def ingest_paths(
                 file=str(getattr(error, "path", "") or ""), feed="", status="refused", error=str(error)
             )
         )
-    prints = {}
+    prints: dict[Path, FileFingerprint] = {}
     for feed_file in feed_files:
         try:
             prints[feed_file.path] = fingerprint(feed_file.path)
@@ -338,11 +374,20 @@ def ingest_paths(
             )
     if on_start:
         on_start(sum(p.lines for p in prints.values()))
+    to_read: list[FeedFile] = []
     for feed_file in feed_files:
         if feed_file.path not in prints:
             continue
-        summary.outcomes.append(delivery_ingest(feed_file, prints[feed_file.path], progress))
-    if connection.vendor == "postgresql":
+        decided = _refusal_or_skip(feed_file, prints[feed_file.path], progress)
+        if decided is not None:
+            summary.outcomes.append(decided)
+        else:
+            to_read.append(feed_file)
+    with ParsePipeline(to_read) as pipeline:
+        for feed_file in to_read:
+            outcome = delivery_ingest(feed_file, prints[feed_file.path], pipeline.file_events(), progress)
+            summary.outcomes.append(outcome)
+    if to_read and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE records_record")
+            cursor.execute(f"ANALYZE {Record._meta.db_table}")
     return summary
