@@ -23,8 +23,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
-err = Console(stderr=True)
-out = Console()
+# Logs and pipes get a wide console: folding a table to 80 columns hides its numbers.
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+out = Console(width=None if sys.stdout.isatty() else 160)
 
 
 class _LogProgress:
@@ -57,6 +58,8 @@ class _LogProgress:
             self._print(task)
 
     def _print(self, task: dict) -> None:
+        if not task["total"] and not task["completed"]:
+            return
         total = task["total"]
         done = task["completed"]
         share = f" ({100 * done / total:.0f}%)" if total else ""
@@ -141,6 +144,8 @@ def _print_ingest_summary(data: dict) -> None:
     for column in columns:
         table.add_column(column, justify="right", footer=str(data[column]))
     for row in data["per_file"]:
+        if row["status"] == "refused":
+            continue  # listed with its reason below the table
         table.add_row(row["file"], row["status"], *(str(row[c]) for c in columns))
     out.print(table)
     out.print(

@@ -97,6 +97,7 @@ def test_discover_orders_by_date_then_seq_then_feed_and_skips_truth_and_hidden(t
     _touch(tmp_path / ".hidden" / "cbp_apprehensions_20180101.csv")
     _touch(tmp_path / ".cbp_apprehensions_20180101.csv")
     _touch(tmp_path / "README.txt")
+    _touch(tmp_path / "notes.csv")
 
     files, errors = discover([tmp_path])
 
@@ -108,8 +109,10 @@ def test_discover_orders_by_date_then_seq_then_feed_and_skips_truth_and_hidden(t
         "cbp_apprehensions_20180702_1.csv",
         "orr_referrals_20180702_2.jsonl",
     ]
-    assert [error.path.name for error in errors] == ["README.txt"]
-    assert "cannot tell the feed of 'README.txt'" in str(errors[0])
+    assert [error.path.name for error in errors] == ["notes.csv"]
+    assert "cannot tell the feed of 'notes.csv'" in str(errors[0])
+    _, named = discover([tmp_path / "README.txt"])
+    assert "cannot tell the feed of 'README.txt'" in str(named[0])
 
 
 def test_discover_takes_files_and_folders_once_each_and_reports_missing_paths(tmp_path: Path) -> None:

@@ -115,9 +115,12 @@ def _walk(folder: Path) -> Iterable[Path]:
 def discover(paths: Iterable[Path | str]) -> tuple[list[FeedFile], list[FeedFileError]]:
     """Find the delivery files among files and folders, oldest delivery first.
 
-    Folders are searched recursively, skipping ``truth/`` folders and hidden
-    files and folders. Files whose names do not name a feed are returned as
-    errors rather than raised, so one stray file does not stop a whole folder.
+    Folders are searched recursively, skipping ``truth/`` folders, hidden
+    files and folders, and files that are not ``.csv`` or ``.jsonl`` (a README
+    or a checksum file beside the deliveries is not a delivery). A ``.csv`` or
+    ``.jsonl`` file whose name does not name a feed, and any file named
+    explicitly, is checked and returned as an error rather than raised, so one
+    misnamed delivery is reported without stopping the rest.
     The files are sorted by (delivery date, seq, feed, name): reading them in
     this order lets "newest delivery wins" be applied by simply reading on.
     """
@@ -127,7 +130,7 @@ def discover(paths: Iterable[Path | str]) -> tuple[list[FeedFile], list[FeedFile
     for given in paths:
         given = Path(given)
         if given.is_dir():
-            candidates: Iterable[Path] = _walk(given)
+            candidates: Iterable[Path] = (p for p in _walk(given) if p.suffix.lower() in (".csv", ".jsonl"))
         elif given.is_file():
             candidates = (given,)
         else:
