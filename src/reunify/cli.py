@@ -110,7 +110,7 @@ def migrate() -> None:
     run(verbosity=1)
 
 
-def run_ingest(paths: list[Path], as_json: bool) -> int:
+def run_ingest(paths: list[Path], as_json: bool, per_file: bool = False) -> int:
     """Ingest with a progress bar and print the summary; returns the exit status."""
     _db()
     from reunify.app.records.services import ingest_paths
@@ -130,28 +130,42 @@ def run_ingest(paths: list[Path], as_json: bool) -> int:
     if as_json:
         click.echo(json.dumps(data, indent=2, default=str))
     else:
-        _print_ingest_summary(data)
+        _print_ingest_summary(data, per_file)
     for error in data["errors"]:
         err.print(f"[red]error:[/red] {error['file']}: {error['error']}", highlight=False)
     return 1 if data["errors"] else 0
 
 
-def _print_ingest_summary(data: dict) -> None:
-    table = Table(title="Ingestion summary (rows per file)", show_footer=True)
+def _print_ingest_summary(data: dict, per_file: bool = False) -> None:
+    """One line per feed (or per file with ``--per-file``), with totals as the footer."""
     columns = ["rows", "new", "corrected", "unchanged", "superseded", "quarantined"]
-    table.add_column("file", footer=f"{data['files']} files")
-    table.add_column("status", footer=f"{data['files_refused']} refused")
-    for column in columns:
-        table.add_column(column, justify="right", footer=str(data[column]))
+    lines: dict[str, dict] = {}
     for row in data["per_file"]:
         if row["status"] == "refused":
             continue  # listed with its reason below the table
-        table.add_row(row["file"], row["status"], *(str(row[c]) for c in columns))
+        label = row["file"] if per_file else row["feed"]
+        line = lines.setdefault(label, {"files": 0, "status": set(), **dict.fromkeys(columns, 0)})
+        line["files"] += 1
+        line["status"].add(row["status"])
+        for column in columns:
+            line[column] += row[column]
+    title = "Ingestion summary (rows per file)" if per_file else "Ingestion summary (rows per feed)"
+    table = Table(title=title, show_footer=True)
+    table.add_column("file" if per_file else "feed", footer="total")
+    table.add_column("files", justify="right", footer=f"{data['files']} ({data['files_refused']} refused)")
+    table.add_column("status", footer="")
+    for column in columns:
+        table.add_column(column, justify="right", footer=f"{data[column]:,}")
+    for label, line in lines.items():
+        table.add_row(
+            label, str(line["files"]), ", ".join(sorted(line["status"])), *(f"{line[c]:,}" for c in columns)
+        )
     out.print(table)
     out.print(
-        "rows: rows read; new: record keys seen for the first time; corrected: newer versions of "
-        "known records; unchanged: same content as stored; superseded: older versions that arrived "
-        "late (kept in history); quarantined: malformed rows kept with their reason.",
+        "files: delivery files read; rows: rows read; new: record keys seen for the first time; "
+        "corrected: newer versions of known records; unchanged: same content as already stored; "
+        "superseded: older versions that arrived late (kept in history); quarantined: malformed rows "
+        "kept with their reason (reunify export quarantine).",
         style="dim",
     )
 
@@ -159,9 +173,10 @@ def _print_ingest_summary(data: dict) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def ingest(paths: tuple[Path, ...], as_json: bool) -> None:
+@click.option("--per-file", is_flag=True, help="One summary line per file instead of per feed.")
+def ingest(paths: tuple[Path, ...], as_json: bool, per_file: bool) -> None:
     """Ingest feed files or folders of deliveries (any mix of feeds)."""
-    sys.exit(run_ingest(list(paths), as_json))
+    sys.exit(run_ingest(list(paths), as_json, per_file))
 
 
 @main.group()
