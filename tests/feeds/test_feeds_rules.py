@@ -314,6 +314,13 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "stated_children: stated child 'MARIA LOPEZ|-1': age '-1' is not a whole number from 0 to 120",
     ),
     # ---- 7. chronology within the row (instants, zones, one day's tolerance for dates)
+    (NGO, {"contacted_at": "2099-09-01"}, "contacted_at", "contacted_at '2099-09-01' is in the future"),
+    (
+        CBP,
+        {"transferred_at": "2031-05-04T10:00:00-06:00"},
+        "transferred_at",
+        "transferred_at '2031-05-04T10:00:00-06:00' is in the future",
+    ),
     (
         CBP,
         {"dob": "2018-05-05"},

@@ -774,3 +774,38 @@ def raw_value(raw: dict, column: str) -> Any:
     """The value as delivered, for reasons (stripped when text)."""
     value = raw.get(column)
     return value.strip() if isinstance(value, str) else value
+
+
+def future_limit() -> datetime.date:
+    """The latest date a row may carry: tomorrow (UTC), read once per file.
+
+    An extract cannot describe what has not happened yet. The delivery date in
+    the file name is not used as the bound: agencies (and people writing test
+    files) stamp extracts loosely, so only "after today" is certainly impossible.
+    """
+    return datetime.datetime.now(datetime.UTC).date() + ONE_DAY
+
+
+def _latest_date(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    utc = getattr(value, "utc", None)
+    if isinstance(utc, datetime.datetime):
+        return utc.date()
+    return None
+
+
+def not_in_future(typed: dict[str, Any], limit: datetime.date, raw: dict) -> None:
+    """Rule 7: a date or date-time later than the day of reading is impossible."""
+    for column, value in typed.items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            candidates = item.items() if isinstance(item, dict) else [(column, item)]
+            for name, candidate in candidates:
+                found = _latest_date(candidate)
+                if found is not None and found > limit:
+                    label = column if name == column else f"{column}.{name}"
+                    shown = raw_value(raw, column) if name == column else found.isoformat()
+                    raise RowProblem(column, f"{label} {quote(shown)} is in the future")

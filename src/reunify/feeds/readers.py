@@ -17,6 +17,7 @@ from every row are added when the iteration ends.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -24,7 +25,7 @@ from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Any, BinaryIO
 
-from .columns import INT, LIST, TEXT, json_type, quote
+from .columns import INT, LIST, TEXT, future_limit, json_type, not_in_future, quote
 from .files import FeedFile, FeedFileError
 from .rows import ParsedRow, RejectedRow, RowProblem
 from .specs import SPECS, FeedSpec
@@ -216,9 +217,11 @@ class CsvFeedReader(FeedReader):
         for cell in header:
             if cell not in self.known:
                 warnings.append(f"column {cell!r} is not in the contract; kept in raw")
-        return self._rows(reader, lines, header, bool(missing)), warnings
+        return self._rows(reader, lines, header, bool(missing), future_limit()), warnings
 
-    def _rows(self, reader: Any, lines: list[str], header: list[str], pad: bool) -> Iterator[Row]:
+    def _rows(
+        self, reader: Any, lines: list[str], header: list[str], pad: bool, latest: datetime.date
+    ) -> Iterator[Row]:
         width = len(header)
         positions = {name: index for index, name in enumerate(header)}
         # Missing columns point one past the end, where "" is appended per row.
@@ -318,6 +321,7 @@ class CsvFeedReader(FeedReader):
                     typed[name] = value
                     fields[name] = value if to_json is None or value is None else to_json(value)
                 finish(typed, fields, raw, warnings)
+                not_in_future(typed, latest, raw)
             except RowProblem as problem:
                 yield RejectedRow(start, record_id, problem.column, problem.reason, raw_text.rstrip("\r\n"))
                 continue
@@ -372,9 +376,9 @@ class JsonlFeedReader(FeedReader):
                 path, f"{path.name!r} is not UTF-8: its first line contains NUL bytes (UTF-16?)"
             )
         warnings: list[str] = []
-        return self._rows(handle, warnings), warnings
+        return self._rows(handle, warnings, future_limit()), warnings
 
-    def _rows(self, handle: BinaryIO, file_warnings: list[str]) -> Iterator[Row]:
+    def _rows(self, handle: BinaryIO, file_warnings: list[str], latest: datetime.date) -> Iterator[Row]:
         plan = tuple(
             (column.name, column.shape, column.parse, column.to_json)
             for column in self.spec.columns
@@ -486,6 +490,7 @@ class JsonlFeedReader(FeedReader):
                     typed[name] = value
                     fields[name] = value if to_json is None or value is None else to_json(value)
                 finish(typed, fields, raw, warnings)
+                not_in_future(typed, latest, raw)
             except RowProblem as problem:
                 yield RejectedRow(line_number, record_id, problem.column, problem.reason, raw_text)
                 continue
