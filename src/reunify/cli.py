@@ -206,6 +206,47 @@ def export_records(out_path: Path) -> None:
     err.print(f"wrote {count} current records to {out_path}")
 
 
+def _exporters() -> dict[str, object]:
+    """The EXPORTS.md files the project can write now, by name; the evaluator marks the rest unavailable."""
+    from reunify.app.records.exports import export_quarantine as quarantine
+
+    return {"quarantine": quarantine}
+
+
+@main.command()
+@click.option(
+    "--truth",
+    "truth_dir",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A scenario's truth/ folder (or the scenario folder holding it).",
+)
+@click.option(
+    "--exports",
+    "exports_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Score these export files instead of writing the project's own first.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def evaluate(truth_dir: Path, exports_dir: Path | None, as_json: bool) -> None:
+    """Score the project's exports against a truth folder with every metric of EXPORTS.md."""
+    import tempfile
+
+    from reunify.linkage.evaluation import evaluate_folder, find_exports, format_report
+
+    with tempfile.TemporaryDirectory(prefix="reunify-evaluate-") as scratch:
+        if exports_dir is None:
+            _db()
+            exports_dir = Path(scratch)
+            for name, write in _exporters().items():
+                write(exports_dir / f"{name}.csv")  # type: ignore[operator]
+        result = evaluate_folder(truth_dir, find_exports(exports_dir))
+    if as_json:
+        click.echo(json.dumps(result, indent=2, default=str))
+    else:
+        out.print(format_report(result), highlight=False)
+
+
 @main.command()
 @click.option("--families", default=2000, show_default=True, help="Families in the generated scenario.")
 @click.option("--seed", default=2018, show_default=True, help="Random seed of the scenario.")

@@ -56,6 +56,10 @@ def test_exactly_the_broken_rows_are_quarantined(
     assert quarantined & wellformed == set(), "well-formed rows that were quarantined"
     stored = {r["record_key"] for r in _read_csv(tmp_path / "r.csv")}
     assert stored == wellformed
+    scored = reunify_command(["evaluate", "--truth", str(scenario), "--json"], fresh_database_url, tmp_path)
+    quarantine = json.loads(scored.stdout)["quarantine"]
+    assert quarantine["malformed_quarantined"] == len(malformed)
+    assert quarantine["wellformed_quarantined"] == 0
 
     again = json.loads(
         reunify_command(["ingest", "--json", str(scenario)], fresh_database_url, tmp_path).stdout
