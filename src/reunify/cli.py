@@ -208,9 +208,140 @@ def export_records(out_path: Path) -> None:
 
 def _exporters() -> dict[str, object]:
     """The EXPORTS.md files the project can write now, by name; the evaluator marks the rest unavailable."""
+    from reunify.app.people.exports import export_persons as persons
     from reunify.app.records.exports import export_quarantine as quarantine
 
-    return {"quarantine": quarantine}
+    return {"quarantine": quarantine, "persons": persons}
+
+
+@export.command("persons")
+@click.option("--out", "out_path", required=True, type=click.Path(path_type=Path))
+def export_persons(out_path: Path) -> None:
+    """Every linked record with its person id (EXPORTS.md)."""
+    _db()
+    from reunify.app.people.exports import export_persons as run
+
+    count = run(out_path)
+    err.print(f"wrote {count} records with their person ids to {out_path}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the run's figures as JSON.")
+def link(as_json: bool) -> None:
+    """Decide which records are the same person (Splink on DuckDB), obeying every human decision."""
+    _db()
+    from reunify.app.people.services import persons_link
+
+    with _progress("stages") as bar:
+        task = bar.add_task("linking", total=None)
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=f"linking: {stage}", completed=done, total=total)
+
+        run = persons_link(progress=on_progress)
+    figures = {
+        "records": run.records,
+        "persons": run.persons,
+        "persons_new": run.persons_new,
+        "persons_kept_unchanged": run.persons_kept,
+        "persons_retired": run.persons_retired,
+        "review_pairs": run.reviews.count(),
+        "model_version": run.model_version,
+        "seconds": round((run.finished_at - run.started_at).total_seconds(), 1),
+        "counts": run.counts,
+    }
+    if as_json:
+        click.echo(json.dumps(figures, indent=2, default=str))
+        return
+    table = Table(title=f"Person linkage (model {run.model_version})")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for label, key in [
+        ("records linked", "records"),
+        ("persons", "persons"),
+        ("persons new in this run", "persons_new"),
+        ("persons whose records did not change (id kept)", "persons_kept_unchanged"),
+        ("persons retired (merged into another or emptied)", "persons_retired"),
+        ("record pairs waiting for review", "review_pairs"),
+        ("wall time, seconds", "seconds"),
+    ]:
+        table.add_row(label, f"{figures[key]:,}" if isinstance(figures[key], int) else str(figures[key]))
+    out.print(table)
+
+
+@main.group()
+def review() -> None:
+    """The queue of record pairs the model was unsure about."""
+
+
+@review.command("list")
+@click.option("--limit", default=20, show_default=True, help="How many pairs to show.")
+@click.option("--json", "as_json", is_flag=True)
+def review_list(limit: int, as_json: bool) -> None:
+    """Open review pairs, most likely matches first, with each comparison's weight."""
+    _db()
+    from reunify.app.people.models import PersonReview
+
+    open_reviews = PersonReview.objects.filter(status=PersonReview.OPEN)
+    total = open_reviews.count()
+    items = list(open_reviews[:limit])
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "open": total,
+                    "pairs": [
+                        {
+                            "record_key_a": r.record_key_a,
+                            "record_key_b": r.record_key_b,
+                            "match_probability": r.match_probability,
+                            "match_weight": r.match_weight,
+                            "explanation": r.explanation,
+                        }
+                        for r in items
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return
+    out.print(f"{total} record pairs wait for review; the {len(items)} most likely matches:")
+    for r in items:
+        out.print(
+            f"\n[bold]{r.record_key_a}[/bold]  vs  [bold]{r.record_key_b}[/bold]  "
+            f"probability {r.match_probability:.3f} (weight {r.match_weight:+.1f})"
+        )
+        for line in r.explanation:
+            out.print(f"   {line['weight']:+6.1f}  {line['text']}", highlight=False)
+    out.print(
+        "\ndecide with: reunify review decide KEY_A KEY_B --same|--different --reason TEXT", style="dim"
+    )
+
+
+@review.command("decide")
+@click.argument("record_key_a")
+@click.argument("record_key_b")
+@click.option("--same/--different", required=True, help="Same person, or different persons.")
+@click.option("--reason", required=True, help="Why: the evidence a colleague can check.")
+@click.option("--by", "decided_by", default=None, help="Who decides (defaults to the login name).")
+def review_decide(
+    record_key_a: str, record_key_b: str, same: bool, reason: str, decided_by: str | None
+) -> None:
+    """Decide that two records are (or are not) one person; every later run obeys it."""
+    import getpass
+
+    _db()
+    from reunify.app.people.services import person_decide
+
+    try:
+        decision = person_decide(record_key_a, record_key_b, same, decided_by or getpass.getuser(), reason)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    err.print(
+        f"recorded: {decision.record_key_a} and {decision.record_key_b} are "
+        f"{'the same person' if same else 'different persons'} (by {decision.decided_by}); "
+        "run `reunify link` to rebuild the persons with it"
+    )
 
 
 @main.command()
