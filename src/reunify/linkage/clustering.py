@@ -1,0 +1,259 @@
+"""Clustering scored record pairs into persons without chaining strangers together.
+
+Why not plain connected components: in these feeds a family shares an
+apprehension event, surnames, a country and sometimes a date of birth
+(twins), so a pairwise model scores some pairs of *different* family members
+above any sensible threshold.  Connected components would then chain a whole
+family into one person through a single such edge.
+
+What we do instead, in two steps:
+
+1. **Candidate groups**: connected components over edges at or above
+   ``link_threshold`` (plus human must-links).  A true person is almost always
+   inside one component; the components are small, so step 2 is cheap.
+2. **Refinement inside each component**: start from the human must-link
+   groups (singletons otherwise), join groups through *strong* pairs (at or
+   above ``strong_threshold`` with no comparison disagreeing: typically an
+   identifier and the name agree), strongest first and never across a
+   cannot-link, then run average-linkage
+   agglomeration: repeatedly
+   merge the two groups with the highest *average* match weight (log2 odds,
+   each pair clipped to ±``clip`` so no single pair outvotes the rest) over
+   all record pairs between them, while that average is at least the weight
+   of ``merge_threshold`` and no cannot-link pair (human decision or
+   feed-contract constraint) joins them.  One strong edge between two tight
+   groups is outvoted by the many pairs between them that disagree, so it
+   cannot chain them; a cannot-link can never end inside a cluster, which is
+   how a cluster is split on that edge.
+
+Averaging weights rather than probabilities lets a record with little in it
+(an NGO locate, a DNA kit: a name and not much else) join its person when
+most of that person's records agree with it, even if a few records say
+little either way, while a pair of different people (strongly negative)
+still pulls the average down as hard as a true pair pulls it up.
+
+Average linkage was chosen over "split on edges below a stricter threshold"
+because it needs no second threshold and uses every pair's evidence, and over
+correlation clustering because its result is deterministic and explainable
+("these two groups were merged because on average their records match with
+weight +9").  Ties are broken by the smallest record ids, so a run is repeatable.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+Pair = tuple[int, int]
+
+
+def ordered(a: int, b: int) -> Pair:
+    """The pair with the smaller id first: how every pair is keyed here."""
+    return (a, b) if a < b else (b, a)
+
+
+class DisjointSet:
+    """Union-find over ``0..n-1`` whose representative is the smallest member (deterministic ids)."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        parent = self.parent
+        root = item
+        while parent[root] != root:
+            root = parent[root]
+        while parent[item] != root:
+            parent[item], item = root, parent[item]
+        return root
+
+    def union(self, a: int, b: int) -> int:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a == root_b:
+            return root_a
+        low, high = (root_a, root_b) if root_a < root_b else (root_b, root_a)
+        self.parent[high] = low
+        return low
+
+
+def components(size: int, edges: Iterable[Pair], must_link: Iterable[Pair] = ()) -> list[list[int]]:
+    """Connected components with more than one member, each sorted, in order of their smallest member."""
+    sets = DisjointSet(size)
+    for a, b in edges:
+        sets.union(a, b)
+    for a, b in must_link:
+        sets.union(a, b)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for item in range(size):
+        groups[sets.find(item)].append(item)
+    return [members for _, members in sorted(groups.items()) if len(members) > 1]
+
+
+def must_link_groups(members: Sequence[int], must_link: Iterable[Pair]) -> list[list[int]]:
+    """The component's members grouped by the human must-links among them (singletons otherwise)."""
+    inside = set(members)
+    index = {member: position for position, member in enumerate(members)}
+    sets = DisjointSet(len(members))
+    for a, b in must_link:
+        if a in inside and b in inside:
+            sets.union(index[a], index[b])
+    groups: dict[int, list[int]] = defaultdict(list)
+    for member in members:
+        groups[sets.find(index[member])].append(member)
+    return [sorted(group) for group in groups.values()]
+
+
+def average_linkage(
+    groups: Sequence[Sequence[int]],
+    weight: Mapping[Pair, float],
+    cannot_link: set[Pair],
+    merge_weight: float,
+    missing_weight: float,
+    clip: float,
+) -> list[list[int]]:
+    """Merge ``groups`` by average pairwise match weight, never across a cannot-link (see module doc).
+
+    ``weight`` maps ordered record pairs to their match weight (log2 odds),
+    each clipped to ``[-clip, clip]`` so that no single pair outvotes the rest;
+    a pair without a weight counts as ``missing_weight``.  Two groups merge
+    while their average is at least ``merge_weight``.  O(k² log k) for k groups.
+    """
+    clusters: dict[int, list[int]] = {position: list(group) for position, group in enumerate(groups)}
+    owner = {member: position for position, group in clusters.items() for member in group}
+    # Sum of known clipped weights and number of known pairs between two clusters.
+    total: dict[int, dict[int, float]] = defaultdict(dict)
+    known: dict[int, dict[int, int]] = defaultdict(dict)
+    blocked: dict[int, set[int]] = defaultdict(set)
+    for (a, b), value in weight.items():
+        if a not in owner or b not in owner:
+            continue
+        ca, cb = owner[a], owner[b]
+        if ca != cb:
+            value = max(-clip, min(clip, value))
+            for x, y in ((ca, cb), (cb, ca)):
+                total[x][y] = total[x].get(y, 0.0) + value
+                known[x][y] = known[x].get(y, 0) + 1
+    for a, b in cannot_link:
+        if a in owner and b in owner and owner[a] != owner[b]:
+            blocked[owner[a]].add(owner[b])
+            blocked[owner[b]].add(owner[a])
+    version = dict.fromkeys(clusters, 0)
+
+    def average(ca: int, cb: int) -> float:
+        pairs = len(clusters[ca]) * len(clusters[cb])
+        return (total[ca][cb] + (pairs - known[ca][cb]) * missing_weight) / pairs
+
+    heap: list[tuple[float, int, int, int, int, int, int]] = []
+
+    def push(ca: int, cb: int) -> None:
+        if cb in blocked[ca]:
+            return
+        value = average(ca, cb)
+        if value >= merge_weight:
+            low, high = sorted((clusters[ca][0], clusters[cb][0]))
+            heapq.heappush(heap, (-value, low, high, ca, cb, version[ca], version[cb]))
+
+    for ca in clusters:
+        for cb in total[ca]:
+            if ca < cb:
+                push(ca, cb)
+    while heap:
+        _, _, _, ca, cb, va, vb = heapq.heappop(heap)
+        if ca not in clusters or cb not in clusters or version[ca] != va or version[cb] != vb:
+            continue
+        # Merge cb into ca; ca keeps the smaller first member so ties stay deterministic.
+        clusters[ca] = sorted(clusters[ca] + clusters.pop(cb))
+        version[ca] += 1
+        for other, value in total.pop(cb).items():
+            count = known[cb][other]
+            del total[other][cb]
+            del known[other][cb]
+            if other != ca:
+                total[ca][other] = total[ca].get(other, 0.0) + value
+                known[ca][other] = known[ca].get(other, 0) + count
+                total[other][ca] = total[ca][other]
+                known[other][ca] = known[ca][other]
+        known.pop(cb)
+        total[ca].pop(cb, None)
+        known[ca].pop(cb, None)
+        for other in blocked.pop(cb, set()):
+            blocked[other].discard(cb)
+            if other != ca:
+                blocked[other].add(ca)
+                blocked[ca].add(other)
+        for other in list(total[ca]):
+            push(ca, other)
+    return sorted((sorted(cluster) for cluster in clusters.values()), key=lambda cluster: cluster[0])
+
+
+def strong_groups(
+    groups: Sequence[Sequence[int]],
+    weight: Mapping[Pair, float],
+    strong: Iterable[Pair],
+    cannot_link: set[Pair],
+) -> list[list[int]]:
+    """Join groups through strong pairs, strongest first, never across a cannot-link.
+
+    Why: a record with little in it (a DNA kit: a name and an A-number) can be
+    certain to be one particular record of a person (same A-number, same
+    name, nothing disagreeing) while its pairs with that person's other
+    records are individually weak (no date of birth, a second A-number).  It
+    belongs to the person by transitivity through that strong pair; weaker
+    pairs have to win the average instead.
+    """
+    owner = {member: position for position, group in enumerate(groups) for member in group}
+    members: dict[int, list[int]] = {position: list(group) for position, group in enumerate(groups)}
+    sets = DisjointSet(len(groups))
+    ranked = sorted(
+        ((weight.get(pair, 0.0), pair) for pair in strong if pair[0] in owner and pair[1] in owner),
+        key=lambda item: (-item[0], item[1]),
+    )
+    for _, (a, b) in ranked:
+        ga, gb = sets.find(owner[a]), sets.find(owner[b])
+        if ga == gb:
+            continue
+        if any(ordered(x, y) in cannot_link for x in members[ga] for y in members[gb]):
+            continue
+        root = sets.union(ga, gb)
+        other = gb if root == ga else ga
+        members[root] = members[root] + members.pop(other)
+    return sorted((sorted(group) for group in members.values()), key=lambda group: group[0])
+
+
+def refine_component(
+    members: Sequence[int],
+    weight: Mapping[Pair, float],
+    cannot_link: Callable[[int, int], bool],
+    must_link: Iterable[Pair],
+    *,
+    strong: Iterable[Pair] = (),
+    merge_weight: float,
+    missing_weight: float,
+    clip: float,
+) -> list[list[int]]:
+    """The persons inside one candidate group (step 2 of the module doc).
+
+    ``cannot_link(a, b)`` is asked for every pair of members that a human has
+    not must-linked; a human must-link outranks every constraint.  A group
+    whose pairs all weigh at least ``merge_weight`` and holds no cannot-link
+    is returned whole without running the agglomeration.
+    """
+    groups = must_link_groups(members, must_link)
+    group_of = {member: position for position, group in enumerate(groups) for member in group}
+    forbidden: set[Pair] = set()
+    for position, a in enumerate(members):
+        for b in members[position + 1 :]:
+            if group_of[a] != group_of[b] and cannot_link(a, b):
+                forbidden.add((a, b))
+    if not forbidden:
+        complete = all(
+            weight.get((a, b), missing_weight) >= merge_weight
+            for position, a in enumerate(members)
+            for b in members[position + 1 :]
+            if group_of[a] != group_of[b]
+        )
+        if complete:
+            return [sorted(members)]
+    groups = strong_groups(groups, weight, strong, forbidden)
+    return average_linkage(groups, weight, forbidden, merge_weight, missing_weight, clip)

@@ -1,0 +1,478 @@
+"""The person model's comparisons, blocking keys and hard constraints, as Splink settings and SQL.
+
+Why custom comparisons rather than Splink's library: the people in these feeds
+carry one or two given names and one or two surnames, which agencies drop,
+swap, merge and transcribe differently, and dates of birth that are estimates
+(1 January) or have day and month swapped.  A library ``NameComparison`` on a
+single first-name column calls ``JOSE LUIS`` / ``JOSE`` a weak fuzzy match and
+``GARCIA LOPEZ`` / ``LOPEZ`` a mismatch; ``DateOfBirthComparison`` calls a
+1 January estimate of the right year a mismatch.  Each level below names one
+way the same person is written differently, so training can learn how often
+that happens to one person (m) and by chance to two (u).
+
+Every level has a plain label; :mod:`reunify.linkage.persons` turns the label
+and the two records' values into the sentence shown to a reviewer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .person_records import ExtraField
+
+# --------------------------------------------------------------------------- level helpers
+
+_SIDE = re.compile(r"\b([lr])\.([a-z_][a-z0-9_]*)")
+
+
+def _pair_columns(sql: str) -> str:
+    """Rewrite ``l.col`` / ``r.col`` (readable, as in blocking rules) to Splink's ``col_l`` / ``col_r``."""
+    return _SIDE.sub(lambda match: f"{match[2]}_{match[1]}", sql)
+
+
+
+def _level(
+    sql: str,
+    label: str,
+    *,
+    null: bool = False,
+    tf: str | None = None,
+    tf_own_u: bool = False,
+) -> dict[str, Any]:
+    """One comparison level as a Splink dict.
+
+    ``tf`` adds a term-frequency adjustment on that column: agreeing on a rare
+    value (XOL) is worth more than on a common one (LOPEZ).  ``tf_own_u``
+    measures the adjustment from this level's own u rather than from an exact
+    match level, for levels that are not a plain equality on the tf column;
+    Splink takes the larger frequency of the two records, so a misspelt or
+    swapped value is weighed by the common spelling it stands for.
+    """
+    level: dict[str, Any] = {"sql_condition": _pair_columns(sql), "label_for_charts": label}
+    if null:
+        level["is_null_level"] = True
+    if tf is not None:
+        level["tf_adjustment_column"] = tf
+        level["tf_adjustment_weight"] = 1.0
+        if tf_own_u:
+            level["disable_tf_exact_match_detection"] = True
+    return level
+
+
+def _else(label: str = "different") -> dict[str, Any]:
+    return {"sql_condition": "ELSE", "label_for_charts": label}
+
+
+def _comparison(name: str, description: str, levels: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"output_column_name": name, "comparison_description": description, "comparison_levels": levels}
+
+
+def _in(value: str, *options: str) -> str:
+    """``value`` equals one of ``options`` (SQL ``IN`` is null-safe enough here: a null never matches)."""
+    return f"{value} IN ({', '.join(options)})"
+
+
+# --------------------------------------------------------------------------- comparisons
+
+#: Level labels, shared with the explanation code (persons.py) so both say the same thing.
+SAME_GIVEN = "same given names"
+GIVEN_ONE_MISSING = "one given name missing"
+GIVEN_ONE_SHARED = "one given name in common"
+GIVEN_SOUNDS = "given names sound alike"
+GIVEN_SPELLING = "given names spelled slightly differently"
+SAME_WORDS_OTHER_SPLIT = "same name words, split differently into given names and surnames"
+NAMES_SWAPPED = "given names and surnames swapped"
+NAMES_SWAPPED_PARTIAL = "given names and surnames swapped, a name missing"
+SAME_SURNAMES = "same surnames"
+SURNAME_SECOND_MISSING = "second surname missing"
+SURNAMES_REVERSED = "surnames in reverse order"
+SURNAMES_SOUND = "surnames sound alike"
+SURNAME_SPELLING = "surnames spelled slightly differently"
+SURNAME_ONE_SHARED = "one surname in common"
+DOB_SAME = "same date"
+DOB_ESTIMATE_YEAR = "estimated date, same year"
+DOB_SWAPPED = "day and month swapped"
+DOB_YEAR_SLIP = "year off by one"
+DOB_ESTIMATE_NEAR = "estimated date, year off by one"
+DOB_CLOSE = "same year, day or month differs"
+SAME = "same"
+MISSING = "missing on one side"
+
+
+def _same_word(a: str, b: str) -> str:
+    """SQL: two name words (raw columns ``a``/``b``, phonetic ``a``p/``b``p) sound alike or differ by one edit.
+
+    One edit only counts for words of six letters or more: MARIA / MARIO is
+    one edit too, and across swapped fields nothing else would catch it.
+    """
+    return (
+        f"({a}p = {b}p OR (damerau_levenshtein({a}, {b}) <= 1 AND least(length({a}), length({b})) >= 6))"
+    )
+
+
+def _sides(first: tuple[str, str], second: tuple[str, str], *, partial: bool) -> str:
+    """SQL: two name sides of at most two words agree as sets (words compared with _same_word).
+
+    Each side is (word 1, word 2) raw column names.  ``partial`` lets one side
+    lack its second word (feeds drop second names); otherwise both sides must
+    hold the same number of words and all of them must agree.
+    """
+    a1, a2 = first
+    b1, b2 = second
+    same = _same_word
+    full = (
+        f"(({a2} IS NULL AND {b2} IS NULL AND {same(a1, b1)}) OR ({a2} IS NOT NULL AND {b2} IS NOT NULL AND "
+        f"(({same(a1, b1)} AND {same(a2, b2)}) OR ({same(a1, b2)} AND {same(a2, b1)}))))"
+    )
+    if not partial:
+        return full
+    return (
+        f"({full} OR (({a2} IS NULL) <> ({b2} IS NULL) AND "
+        f"({same(a1, b1)} OR coalesce({same(a1, b2)}, false) OR coalesce({same(a2, b1)}, false))))"
+    )
+
+
+_L_GIVEN, _L_SURNAMES = ("l.g1", "l.g2"), ("l.s1", "l.s2")
+_R_GIVEN, _R_SURNAMES = ("r.g1", "r.g2"), ("r.s1", "r.s2")
+
+#: Given names and surnames written in each other's fields (as in
+#: reunify.names.names_swapped): each side must agree with the other record's
+#: opposite side as a whole, or "JOSE GARCIA" would be a swap of every
+#: "GARCIA ... JOSE ...".  The full form has every word; the partial form
+#: lets a side lack its second word and is weighed apart, as it is weaker.
+SWAPPED_SQL = (
+    f"{_sides(_L_GIVEN, _R_SURNAMES, partial=False)} AND {_sides(_L_SURNAMES, _R_GIVEN, partial=False)}"
+)
+SWAPPED_PARTIAL_SQL = (
+    f"{_sides(_L_GIVEN, _R_SURNAMES, partial=True)} AND {_sides(_L_SURNAMES, _R_GIVEN, partial=True)}"
+)
+
+
+def given_name_comparison() -> dict[str, Any]:
+    """Given names as a set of at most two, order-free, with one allowed to be missing.
+
+    Why these levels: ``JOSE LUIS`` / ``JOSE`` is the commonest way one person's
+    given names differ (a dropped second name) and is near-certain agreement,
+    ``JOSE LUIS`` / ``JOSE CARLOS`` is what brothers look like, phonetic and
+    one-edit levels absorb Mayan transcriptions and typing errors, and the
+    swapped level recognises surnames written in the given-name field.
+    """
+    one_missing = "(l.g2 IS NULL) <> (r.g2 IS NULL) AND (l.g1 = r.g1 OR l.g1 = r.g2 OR r.g1 = l.g2)"
+    one_shared = (
+        "l.g2 IS NOT NULL AND r.g2 IS NOT NULL AND "
+        f"({_in('l.g1', 'r.g1', 'r.g2')} OR {_in('l.g2', 'r.g1', 'r.g2')})"
+    )
+    sounds = (
+        "l.gpset = r.gpset OR ((l.g2p IS NULL) <> (r.g2p IS NULL) AND "
+        "(l.g1p = r.g1p OR l.g1p = r.g2p OR r.g1p = l.g2p))"
+    )
+    spelling = (
+        "damerau_levenshtein(l.g1, r.g1) <= 1 AND least(length(l.g1), length(r.g1)) >= 4 AND "
+        "(l.g2 IS NULL OR r.g2 IS NULL OR l.g2p = r.g2p OR damerau_levenshtein(l.g2, r.g2) <= 1)"
+    )
+    return _comparison(
+        "given_names",
+        "given names",
+        [
+            _level("l.g1 IS NULL OR r.g1 IS NULL", MISSING, null=True),
+            _level("l.gset = r.gset", SAME_GIVEN, tf="gset"),
+            _level(one_missing, GIVEN_ONE_MISSING, tf="g1", tf_own_u=True),
+            _level("l.tpset = r.tpset", SAME_WORDS_OTHER_SPLIT),
+            _level(one_shared, GIVEN_ONE_SHARED),
+            _level(sounds, GIVEN_SOUNDS, tf="g1", tf_own_u=True),
+            _level(spelling, GIVEN_SPELLING, tf="g1", tf_own_u=True),
+            _level(SWAPPED_SQL, NAMES_SWAPPED, tf="g1", tf_own_u=True),
+            _level(SWAPPED_PARTIAL_SQL, NAMES_SWAPPED_PARTIAL, tf="g1", tf_own_u=True),
+            _else("different given names"),
+        ],
+    )
+
+
+def surname_comparison() -> dict[str, Any]:
+    """Up to two surnames, in any order, with a missing second surname tolerated.
+
+    Why: a feed that drops the mother's surname writes ``LOPEZ`` for
+    ``LOPEZ GARCIA``; that must be agreement, weighted by how common LOPEZ is.
+    Sharing one surname with the other differing is kept apart because it is
+    how a parent and child (or siblings with different fathers) look.
+    """
+    second_missing = "(l.s2 IS NULL) <> (r.s2 IS NULL) AND l.s1 = r.s1"
+    reversed_ = "l.s1 = r.s2 AND l.s2 = r.s1"
+    sounds = (
+        "l.spkey = r.spkey OR ((l.s2p IS NULL) <> (r.s2p IS NULL) AND l.s1p = r.s1p) "
+        "OR (l.s1p = r.s2p AND l.s2p = r.s1p)"
+    )
+    spelling = (
+        "damerau_levenshtein(l.s1, r.s1) <= 1 AND least(length(l.s1), length(r.s1)) >= 4 AND "
+        "(l.s2 IS NULL OR r.s2 IS NULL OR l.s2p = r.s2p OR damerau_levenshtein(l.s2, r.s2) <= 1)"
+    )
+    one_shared = f"{_in('l.s1p', 'r.s1p', 'r.s2p')} OR {_in('l.s2p', 'r.s1p', 'r.s2p')}"
+    return _comparison(
+        "surnames",
+        "surnames",
+        [
+            _level("l.s1 IS NULL OR r.s1 IS NULL", MISSING, null=True),
+            _level("l.skey = r.skey", SAME_SURNAMES, tf="skey"),
+            _level(second_missing, SURNAME_SECOND_MISSING, tf="s1", tf_own_u=True),
+            _level(reversed_, SURNAMES_REVERSED, tf="s1", tf_own_u=True),
+            _level(sounds, SURNAMES_SOUND, tf="s1", tf_own_u=True),
+            _level(spelling, SURNAME_SPELLING, tf="s1", tf_own_u=True),
+            _level("l.tpset = r.tpset", SAME_WORDS_OTHER_SPLIT),
+            _level(one_shared, SURNAME_ONE_SHARED),
+            _level(SWAPPED_SQL, NAMES_SWAPPED, tf="s1", tf_own_u=True),
+            _level(SWAPPED_PARTIAL_SQL, NAMES_SWAPPED_PARTIAL, tf="s1", tf_own_u=True),
+            _else("different surnames"),
+        ],
+    )
+
+
+def dob_comparison() -> dict[str, Any]:
+    """Dates of birth with the ways agencies get them wrong as levels of their own.
+
+    Why: an estimate (1 January of the estimated year, or ORR's flag) agreeing
+    on the year is decent evidence, not a mismatch; day and month swapped and a
+    year off by one are clerical slips of one person's real date.  Exact
+    agreement is adjusted for how common the date is (estimates pile up on
+    1 January).
+    """
+    estimated = "(l.dob_est OR r.dob_est)"
+    return _comparison(
+        "dob",
+        "date of birth",
+        [
+            _level("l.dob IS NULL OR r.dob IS NULL", MISSING, null=True),
+            _level("l.dob = r.dob AND NOT (l.dob_est AND r.dob_est)", DOB_SAME, tf="dob", tf_own_u=True),
+            _level(f"{estimated} AND l.dob_y = r.dob_y", DOB_ESTIMATE_YEAR),
+            _level("l.dob_y = r.dob_y AND l.dob_m = r.dob_d AND l.dob_d = r.dob_m", DOB_SWAPPED),
+            _level("l.dob_m = r.dob_m AND l.dob_d = r.dob_d AND abs(l.dob_y - r.dob_y) = 1", DOB_YEAR_SLIP),
+            _level(f"{estimated} AND abs(l.dob_y - r.dob_y) = 1", DOB_ESTIMATE_NEAR),
+            _level("l.dob_y = r.dob_y AND (l.dob_m = r.dob_m OR l.dob_d = r.dob_d)", DOB_CLOSE),
+            _else("different dates"),
+        ],
+    )
+
+
+def exact_comparison(column: str, description: str, *, tf: bool = False) -> dict[str, Any]:
+    """Agree / disagree / unknown on one column.
+
+    Why no fuzzy level for identifiers: an A-number or FIN that differs by one
+    digit is another number; and a disagreement is only as negative as training
+    finds it, since agencies record different A-numbers for one person.
+    """
+    return _comparison(
+        column,
+        description,
+        [
+            _level(f"l.{column} IS NULL OR r.{column} IS NULL", MISSING, null=True),
+            _level(f"l.{column} = r.{column}", SAME, tf=column if tf else None),
+            _else(),
+        ],
+    )
+
+
+def text_comparison(column: str, description: str) -> dict[str, Any]:
+    """Free text (an address line, a suburb): exact with term frequencies, then close spelling."""
+    return _comparison(
+        column,
+        description,
+        [
+            _level(f"l.{column} IS NULL OR r.{column} IS NULL", MISSING, null=True),
+            _level(f"l.{column} = r.{column}", SAME, tf=column),
+            _level(f"damerau_levenshtein(l.{column}, r.{column}) <= 1", "one character differs"),
+            _level(f"jaro_winkler_similarity(l.{column}, r.{column}) >= 0.88", "similar"),
+            _else(),
+        ],
+    )
+
+
+#: Descriptions of the feed-vocabulary comparisons, in settings order.
+IDENTITY_COMPARISONS: tuple[tuple[str, str], ...] = (
+    ("a_number", "A-number"),
+    ("fin", "FIN"),
+    ("uac_id", "ORR case id (uac_id)"),
+    ("event_id", "apprehension event"),
+    ("sex", "sex"),
+    ("country", "country"),
+)
+
+
+def comparisons(extra_fields: Sequence[ExtraField] = ()) -> list[dict[str, Any]]:
+    """Every comparison of the person model, extra fields last."""
+    result = [given_name_comparison(), surname_comparison(), dob_comparison()]
+    for column, description in IDENTITY_COMPARISONS:
+        result.append(exact_comparison(column, description))
+    for extra in extra_fields:
+        if extra.kind == "text":
+            result.append(text_comparison(extra.column, extra.name.replace("_", " ")))
+        else:
+            result.append(exact_comparison(extra.column, extra.name.replace("_", " ")))
+    return result
+
+
+# --------------------------------------------------------------------------- training rules
+
+#: Blocking rules for expectation maximisation.  Each leaves some comparisons
+#: free to be estimated: the date-of-birth block estimates names and
+#: identifiers, the name block estimates the date of birth and identifiers.
+EM_BLOCKING_RULES: tuple[str, ...] = (
+    "l.dob = r.dob",
+    "l.g1p = r.g1p AND l.s1p = r.s1p",
+)
+
+#: Deterministic rules for the prior (probability that two random records
+#: match): pairs these rules find are taken as matches.  Their recall is
+#: PersonLinkSettings.deterministic_recall.
+DETERMINISTIC_RULES: tuple[str, ...] = (
+    "l.fin = r.fin AND l.dob = r.dob",
+    "l.a_number = r.a_number AND l.dob = r.dob",
+    "l.uac_id = r.uac_id",
+    "l.gset = r.gset AND l.skey = r.skey AND l.dob = r.dob AND NOT l.dob_est",
+)
+
+
+def settings_dict(extra_fields: Sequence[ExtraField] = ()) -> dict[str, Any]:
+    """Splink settings for the person model, before training."""
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "comparisons": comparisons(extra_fields),
+        "blocking_rules_to_generate_predictions": [],
+        "retain_matching_columns": True,
+        "retain_intermediate_calculation_columns": True,
+        "em_convergence": 0.0001,
+        "max_iterations": 25,
+    }
+
+
+# --------------------------------------------------------------------------- blocking
+
+
+@dataclass(frozen=True)
+class BlockingKey:
+    """One family of blocking keys: records sharing a key value are compared.
+
+    ``sql`` selects ``(unique_id, k)`` rows from the feature table ``f`` (and
+    the token tables); ``max_block`` skips a key value held by more records
+    than that, since a key that common says little and would make the
+    comparisons grow with the square of the data (near-linear cost comes from
+    this cap); ``one_side_without_dob`` keeps only pairs where a side has no
+    date of birth, for name-only keys that exist to reach records (DNA kits,
+    NGO locates, court findings) that carry nothing else.
+    """
+
+    name: str
+    description: str
+    sql: str
+    max_block: int
+    one_side_without_dob: bool = False
+
+
+def blocking_keys(extra_fields: Sequence[ExtraField], max_block: int, max_name_block: int) -> list[BlockingKey]:
+    """The blocking keys, identifiers first.
+
+    Why these: identifiers (A-number, FIN, ORR case id, apprehension event)
+    find most pairs cheaply; a name word with the date of birth read both ways
+    (day/month sorted) finds the rest when the date is right or swapped; a pair
+    of name words (order-free, phonetic) with the birth year finds pairs whose
+    date is an estimate or has a typo; a pair of name words alone reaches
+    records without any date of birth.  Every name key is order-free and
+    phonetic, so swapped given/family names, dropped second names, particles
+    and Mayan transcriptions still share keys.
+    """
+
+    def id_key(column: str, name: str, description: str) -> BlockingKey:
+        return BlockingKey(
+            name, description, f"SELECT unique_id, {column} AS k FROM f WHERE {column} IS NOT NULL", max_block
+        )
+
+    keys = [
+        id_key("a_number", "a_number", "same A-number"),
+        id_key("fin", "fin", "same FIN"),
+        id_key("uac_id", "uac_id", "same ORR case id"),
+        id_key("event_id", "event", "same apprehension event"),
+    ]
+    for extra in extra_fields:
+        if extra.kind == "identifier":
+            keys.append(id_key(extra.column, extra.name, f"same {extra.name}"))
+    keys += [
+        BlockingKey(
+            "token_dob",
+            "a name word and the date of birth (day and month in either order)",
+            "SELECT t.unique_id, t.token || '|' || f.dob_y || '-' || least(f.dob_m, f.dob_d) || '-' "
+            "|| greatest(f.dob_m, f.dob_d) AS k FROM tokens t JOIN f USING (unique_id) WHERE f.dob IS NOT NULL",
+            max_block,
+        ),
+        BlockingKey(
+            "token_pair_years",
+            "two name words and birth years at most one apart",
+            # Two overlapping two-year windows per record: years one apart always share one.
+            "SELECT p.unique_id, p.k || '|' || unnest(list_distinct([f.dob_y // 2, (f.dob_y + 1) // 2])) AS k "
+            "FROM token_pairs p JOIN f USING (unique_id) WHERE f.dob IS NOT NULL",
+            max_block,
+        ),
+        BlockingKey(
+            "token_pair_no_dob",
+            "two name words, where a record has no date of birth",
+            "SELECT unique_id, k FROM token_pairs",
+            max_name_block,
+            one_side_without_dob=True,
+        ),
+    ]
+    return keys
+
+
+def token_tables_sql() -> list[str]:
+    """SQL creating ``tokens`` (one row per phonetic name word) and ``token_pairs`` (unordered pairs)."""
+    return [
+        "CREATE OR REPLACE TEMP TABLE tokens AS "
+        "SELECT unique_id, unnest(name_tokens) AS token FROM f",
+        "CREATE OR REPLACE TEMP TABLE token_pairs AS "
+        "SELECT DISTINCT a.unique_id, a.token || '|' || b.token AS k "
+        "FROM tokens a JOIN tokens b ON a.unique_id = b.unique_id AND a.token < b.token",
+    ]
+
+
+def key_pairs_sql(key: BlockingKey, within_feed: bool) -> str:
+    """SQL selecting the (l, r) pairs one key family produces, with l < r, capped blocks skipped."""
+    extra = ""
+    if key.one_side_without_dob:
+        extra += " AND (a.no_dob OR b.no_dob)"
+    if not within_feed:
+        extra += " AND a.feed <> b.feed"
+    return f"""
+        WITH keyed AS ({key.sql}),
+        kept AS (
+            SELECT keyed.unique_id, keyed.k, f.dob IS NULL AS no_dob, f.feed
+            FROM keyed JOIN f USING (unique_id)
+            WHERE keyed.k IN (SELECT k FROM keyed GROUP BY k HAVING count(*) BETWEEN 2 AND {key.max_block})
+        )
+        SELECT DISTINCT a.unique_id AS l, b.unique_id AS r
+        FROM kept a JOIN kept b ON a.k = b.k AND a.unique_id < b.unique_id{extra}
+    """
+
+
+# --------------------------------------------------------------------------- hard constraints
+
+
+#: Birth dates at least this many years apart make a child and an adult two people.
+CHILD_ADULT_MIN_GAP_YEARS = 12
+
+
+def constraint_sql(alias_l: str = "l", alias_r: str = "r") -> str:
+    """SQL: true when two feature rows can never be one person, by the feed contract.
+
+    Two ``cbp_apprehensions`` rows of one event are two people (one row per
+    person per event); a child (by role, or under 14 at the record's date) and
+    an adult born twelve years or more apart are two people.  These come from
+    FEEDS.md, not from a generator, which is why they are logic and not weights.
+    """
+    l, r = alias_l, alias_r
+    return (
+        f"coalesce(({l}.one_per_event AND {r}.one_per_event AND {l}.event_id = {r}.event_id), false) "
+        f"OR coalesce((({l}.role = 'child' AND {r}.role = 'adult') OR ({l}.role = 'adult' AND {r}.role = 'child')) "
+        f"AND abs(({l}.dob_y * 12 + {l}.dob_m) - ({r}.dob_y * 12 + {r}.dob_m)) >= "
+        f"{CHILD_ADULT_MIN_GAP_YEARS * 12}, false)"
+    )

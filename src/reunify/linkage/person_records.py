@@ -1,0 +1,462 @@
+"""The rows person linkage reads: one ``LinkRecord`` per record, turned into one flat feature row.
+
+Why a separate feature table: Splink compares columns in SQL, and the things
+that make names and dates comparable for this population (folded given names
+and surnames split into at most two each, the Spanish/Mayan phonetic key of
+every name word, the parts of a date of birth, whether it is an estimate,
+whether the subject was a child at the time) are cheaper and clearer to compute
+once per record in Python than once per pair in SQL.  The table is plain
+Arrow, so it can be cached, inspected or handed to another backend.
+
+Nothing here decides who is who; it only says what each record claims.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from reunify.names import phonetic_key
+
+#: The feed whose rows are one per person per apprehension event (FEEDS.md), and
+#: whose two rows in one event are therefore two different people.
+ONE_ROW_PER_PERSON_PER_EVENT_FEED = "cbp_apprehensions"
+
+#: The field holding each feed's "when" of the record: the date at which the
+#: subject's age decides whether the subject was a child (FIELDS.md).
+RECORD_DATE_FIELDS: dict[str, str] = {
+    "cbp_apprehensions": "apprehended_at",
+    "usms_custody": "booked_at",
+    "ice_detentions": "book_in_at",
+    "orr_referrals": "referred_at",
+    "dna_results": "collected_at",
+    "court_findings": "found_at",
+    "ngo_locates": "contacted_at",
+}
+
+#: Feeds whose ``uac_id`` names the row's own subject.  A DNA row's
+#: ``child_uac_id`` names the child while the row's subject is the tested adult,
+#: so it is deliberately not read as identity evidence.
+OWN_UAC_ID_FEEDS = frozenset({"orr_referrals"})
+
+#: Below this age at the record's date a subject counts as a child for the
+#: child/adult constraint (children under 14 are not fingerprinted, FEEDS.md).
+CHILD_AGE = 14
+
+#: How many name words take part in the order-free blocking keys.
+MAX_BLOCKING_TOKENS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRecord:
+    """One ingested record as linkage sees it: its key, its feed and its normalised fields (FIELDS.md)."""
+
+    record_key: str
+    feed: str
+    fields: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ExtraField:
+    """A field outside FIELDS.md's common vocabulary to compare as well (e.g. FEBRL's address).
+
+    ``kind`` says how: ``"identifier"`` (exact agreement, also used for
+    blocking), ``"code"`` (exact agreement) or ``"text"`` (exact with term
+    frequencies, then close spelling).  It exists so that the same engine runs
+    on public benchmark data, which has fields our feeds do not.
+    """
+
+    name: str
+    kind: str = "text"
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("identifier", "code", "text"):
+            raise ValueError(f"extra field {self.name!r}: kind must be identifier, code or text")
+        if not self.name.isidentifier():
+            raise ValueError(f"extra field {self.name!r}: name must be a plain identifier")
+
+    @property
+    def column(self) -> str:
+        return f"x_{self.name}"
+
+
+# --------------------------------------------------------------------------- reading feed files
+
+
+def latest_records(paths: Iterable[Path | str]) -> tuple[list[LinkRecord], dict[str, int]]:
+    """The newest well-formed version of every record in the delivery files under ``paths``.
+
+    Why here: linkage must see exactly one version of each record, the one the
+    newest delivery (by date, then sequence) carries; quarantined rows carry no
+    trustworthy fields and are skipped, so a record whose correction was
+    quarantined keeps its previous well-formed version.  ``discover`` sorts the
+    files oldest first, so reading on and overwriting applies "newest wins".
+    Returns the records sorted by key and counts (files, rows, rejected, file errors).
+    """
+    from reunify.feeds import ParsedRow, discover, read_feed_file
+    from reunify.feeds.files import FeedFileError
+
+    files, errors = discover(paths)
+    latest: dict[str, LinkRecord] = {}
+    counts = {"files": len(files), "rows": 0, "rejected": 0, "file_errors": len(errors)}
+    for feed_file in files:
+        try:
+            rows = read_feed_file(feed_file)
+        except FeedFileError:
+            counts["file_errors"] += 1
+            continue
+        with rows:
+            for row in rows:
+                counts["rows"] += 1
+                if isinstance(row, ParsedRow):
+                    key = f"{feed_file.feed}:{row.record_id}"
+                    latest[key] = LinkRecord(key, feed_file.feed, row.fields)
+                else:
+                    counts["rejected"] += 1
+    return [latest[key] for key in sorted(latest)], counts
+
+
+# --------------------------------------------------------------------------- features
+
+
+#: Columns of the feature table, in order, with their Arrow types.
+FEATURE_SCHEMA = pa.schema(
+    [
+        ("unique_id", pa.int64()),
+        ("record_key", pa.string()),
+        ("feed", pa.string()),
+        ("g1", pa.string()),
+        ("g2", pa.string()),
+        ("gset", pa.string()),
+        ("g1p", pa.string()),
+        ("g2p", pa.string()),
+        ("gpset", pa.string()),
+        ("s1", pa.string()),
+        ("s2", pa.string()),
+        ("skey", pa.string()),
+        ("s1p", pa.string()),
+        ("s2p", pa.string()),
+        ("spkey", pa.string()),
+        ("spset", pa.string()),
+        ("name_tokens", pa.list_(pa.string())),
+        ("tpset", pa.string()),
+        ("name_display", pa.string()),
+        ("dob", pa.string()),
+        ("dob_y", pa.int32()),
+        ("dob_m", pa.int32()),
+        ("dob_d", pa.int32()),
+        ("dob_est", pa.bool_()),
+        ("sex", pa.string()),
+        ("country", pa.string()),
+        ("a_number", pa.string()),
+        ("fin", pa.string()),
+        ("event_id", pa.string()),
+        ("uac_id", pa.string()),
+        ("role", pa.string()),
+        ("one_per_event", pa.bool_()),
+    ]
+)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _date_part(value: Any) -> dt.date | None:
+    """The calendar date of a FIELDS.md date or instant string (its local date), or None."""
+    text = _text(value)
+    if text is None or len(text) < 10:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def _age(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _role(feed: str, fields: Mapping[str, Any], born: dt.date | None) -> str | None:
+    """``"child"`` when the feed says so or the subject was under 14 at the record's date, else its hint.
+
+    Why: the child/adult constraint (a child and an adult born twelve or more
+    years apart are two people) needs to know who was a child *then*, and a
+    16-year-old that CBP calls a child is still a child for it.
+    """
+    hint = fields.get("role_hint")
+    if born is not None:
+        on = _date_part(fields.get(RECORD_DATE_FIELDS.get(feed, ""), None))
+        if on is not None and _age(born, on) < CHILD_AGE:
+            return "child"
+    return hint if hint in ("child", "adult") else None
+
+
+@dataclass
+class NameRoles:
+    """How often each name word is written as a given name and as a surname, learned from the data.
+
+    Why: free-text names (court findings, DNA kits, NGO locates) do not say
+    where the given names end, and ``reunify.names`` has to guess from a short
+    word list; ``ANA MARCELINA MEJIA`` is then read as ANA + MARCELINA MEJIA.
+    The feeds that write given names and surnames in separate fields say, for
+    every word they hold, which it is, so the run can re-split each guessed
+    name by the roles its words take everywhere else.  Nothing here is a list
+    written by hand: a population with other names teaches other roles.
+    """
+
+    given: dict[str, int] = field(default_factory=dict)
+    surname: dict[str, int] = field(default_factory=dict)
+
+    #: Log-likelihood (nats) by which a split must beat the guessed one to replace it.
+    MARGIN = 1.0
+
+    @classmethod
+    def learn(cls, names: Iterable[Any]) -> NameRoles:
+        """Count roles over the names whose fields say which word is which (``order_certain``)."""
+        roles = cls()
+        for name in names:
+            if not isinstance(name, Mapping) or not name.get("order_certain"):
+                continue
+            for word in name.get("given") or ():
+                roles.given[word] = roles.given.get(word, 0) + 1
+            for word in name.get("surnames") or ():
+                roles.surname[word] = roles.surname.get(word, 0) + 1
+        return roles
+
+    def _given_log_odds(self, word: str) -> tuple[float, float]:
+        given, surname = self.given.get(word, 0), self.surname.get(word, 0)
+        total = given + surname + 2
+        return math.log((given + 1) / total), math.log((surname + 1) / total)
+
+    def given_count(self, words: Sequence[str], guessed: int) -> int:
+        """How many leading words of a free-text name are given names (the rest: up to two surnames)."""
+        count = len(words)
+        if count < 2:
+            return guessed
+        logs = [self._given_log_odds(word) for word in words]
+
+        def score(split: int) -> float:
+            return sum(g for g, _ in logs[:split]) + sum(s for _, s in logs[split:])
+
+        options = range(max(1, count - 2), count + 1)
+        best = max(options, key=lambda split: (score(split), split == guessed))
+        if guessed in options and score(best) < score(guessed) + self.MARGIN:
+            return guessed
+        return best
+
+    def as_table(self) -> pa.Table:
+        words = sorted(set(self.given) | set(self.surname))
+        return pa.table(
+            {
+                "word": pa.array(words, pa.string()),
+                "given": pa.array([self.given.get(w, 0) for w in words], pa.int64()),
+                "surname": pa.array([self.surname.get(w, 0) for w in words], pa.int64()),
+            }
+        )
+
+    @classmethod
+    def from_table(cls, table: pa.Table) -> NameRoles:
+        words = table.column("word").to_pylist()
+        given = table.column("given").to_pylist()
+        surname = table.column("surname").to_pylist()
+        return cls(
+            given={w: g for w, g in zip(words, given, strict=True) if g},
+            surname={w: s for w, s in zip(words, surname, strict=True) if s},
+        )
+
+
+def _name_parts(name: Any, roles: NameRoles | None = None) -> tuple[list[str], list[str], list[str], str | None]:
+    if not isinstance(name, Mapping):
+        return [], [], [], None
+    given = [t for t in (name.get("given") or []) if t]
+    surnames = [t for t in (name.get("surnames") or []) if t]
+    tokens = [t for t in (name.get("tokens") or []) if t] or given + surnames
+    raw = _text(name.get("raw"))
+    if roles is not None and not name.get("order_certain") and tokens == given + surnames:
+        split = roles.given_count(tokens, len(given))
+        if split != len(given):
+            given, surnames = tokens[:split], tokens[split : split + 2]
+    return given, surnames, tokens, raw
+
+
+def _pair(values: Sequence[str]) -> tuple[str | None, str | None]:
+    first = values[0] if values else None
+    second = values[1] if len(values) > 1 else None
+    return first, second
+
+
+def _set_key(values: Iterable[str | None]) -> str | None:
+    present = sorted({v for v in values if v})
+    return " ".join(present) if present else None
+
+
+def _ordered_key(values: Iterable[str | None]) -> str | None:
+    present = [v for v in values if v]
+    return " ".join(present) if present else None
+
+
+def _display(given: list[str], surnames: list[str], raw: str | None) -> str | None:
+    words = given + surnames
+    return " ".join(words) if words else raw
+
+
+def feature_row(
+    record: LinkRecord, extra_fields: Sequence[ExtraField] = (), roles: NameRoles | None = None
+) -> dict[str, Any]:
+    """One record's comparable features (see FEATURE_SCHEMA), without its integer id.
+
+    Why each feature: ``g1``/``g2`` and ``s1``/``s2`` let SQL compare given
+    names and surnames as sets with one missing (``gset``, ``skey`` are the
+    set/order keys term frequencies are counted on); the ``*p`` columns are
+    :func:`reunify.names.phonetic_key` so accents, particles and the Spanish
+    transcriptions of Mayan sounds compare equal; ``name_tokens`` are the
+    phonetic keys of every name word, for blocking that does not trust the
+    given/surname split; the date of birth is split so that swaps and slips
+    can be recognised; ``uac_id`` is only the subject's own.  With ``roles``,
+    a free-text name whose given/surname split was guessed is re-split by the
+    roles its words take in the rest of the data (NameRoles).
+    """
+    fields = record.fields
+    given, surnames, tokens, raw = _name_parts(fields.get("name"), roles)
+    g1, g2 = _pair(given)
+    s1, s2 = _pair(surnames)
+    g1p, g2p = (phonetic_key(g1) or None) if g1 else None, (phonetic_key(g2) or None) if g2 else None
+    s1p, s2p = (phonetic_key(s1) or None) if s1 else None, (phonetic_key(s2) or None) if s2 else None
+    token_keys: list[str] = []
+    for token in tokens:
+        key = phonetic_key(token)
+        if key and key not in token_keys:
+            token_keys.append(key)
+    born = _date_part(fields.get("dob"))
+    row: dict[str, Any] = {
+        "record_key": record.record_key,
+        "feed": record.feed,
+        "g1": g1,
+        "g2": g2,
+        "gset": _set_key((g1, g2)),
+        "g1p": g1p,
+        "g2p": g2p,
+        "gpset": _set_key((g1p, g2p)),
+        "s1": s1,
+        "s2": s2,
+        "skey": _ordered_key((s1, s2)),
+        "s1p": s1p,
+        "s2p": s2p,
+        "spkey": _ordered_key((s1p, s2p)),
+        "spset": _set_key((s1p, s2p)),
+        "name_tokens": token_keys[:MAX_BLOCKING_TOKENS],
+        "tpset": _set_key(token_keys),
+        "name_display": _display(given, surnames, raw),
+        "dob": born.isoformat() if born else None,
+        "dob_y": born.year if born else None,
+        "dob_m": born.month if born else None,
+        "dob_d": born.day if born else None,
+        "dob_est": bool(fields.get("dob_estimated")) if born else False,
+        "sex": _text(fields.get("sex")),
+        "country": _text(fields.get("country")),
+        "a_number": _text(fields.get("a_number")),
+        "fin": _text(fields.get("fin")),
+        "event_id": _text(fields.get("event_id")),
+        "uac_id": _text(fields.get("uac_id")) if record.feed in OWN_UAC_ID_FEEDS else None,
+        "role": _role(record.feed, fields, born),
+        "one_per_event": record.feed == ONE_ROW_PER_PERSON_PER_EVENT_FEED,
+    }
+    for extra in extra_fields:
+        value = fields.get(extra.name)
+        row[extra.column] = _text(value) if not isinstance(value, Mapping) else _text(json.dumps(value))
+    return row
+
+
+def feature_schema(extra_fields: Sequence[ExtraField] = ()) -> pa.Schema:
+    """The feature table's schema, with one string column per extra field."""
+    schema = FEATURE_SCHEMA
+    for extra in extra_fields:
+        schema = schema.append(pa.field(extra.column, pa.string()))
+    return schema
+
+
+@dataclass
+class FeatureTable:
+    """The feature table, the record keys in ``unique_id`` order (ids are positions in ``keys``), the name roles."""
+
+    table: pa.Table
+    keys: list[str]
+    roles: NameRoles = field(default_factory=NameRoles)
+
+
+def _chunks(iterable: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(iterable)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def build_feature_table(
+    records: Iterable[LinkRecord], extra_fields: Sequence[ExtraField] = ()
+) -> FeatureTable:
+    """Features for every record, ``unique_id`` numbered in record-key order.
+
+    Why numbered by sorted key: the smallest id of a cluster is then its
+    smallest record key, which is the deterministic cluster id, and two runs on
+    the same records give the same ids whatever order the records came in.
+    A record key given twice is refused: the feed contract makes it impossible,
+    and silently keeping one would hide an upstream bug.
+    """
+    records = list(records)
+    roles = NameRoles.learn(record.fields.get("name") for record in records)
+    rows = [feature_row(record, extra_fields, roles) for record in records]
+    rows.sort(key=lambda row: row["record_key"])
+    for previous, current in itertools.pairwise(rows):
+        if previous["record_key"] == current["record_key"]:
+            raise ValueError(f"record key {current['record_key']!r} given twice")
+    schema = feature_schema(extra_fields)
+    for position, row in enumerate(rows):
+        row["unique_id"] = position
+    columns = {name: [row[name] for row in rows] for name in schema.names}
+    table = pa.Table.from_pydict(columns, schema=schema)
+    return FeatureTable(table=table, keys=columns["record_key"], roles=roles)
+
+
+def feature_table_from_arrow(table: pa.Table, extra_fields: Sequence[ExtraField] = ()) -> FeatureTable:
+    """Accept either a finished feature table or a table of (record_key, feed, fields JSON) rows.
+
+    Why both: the application stores records with their fields as JSON and can
+    hand them over without building Python objects, while a caller that cached
+    the feature table from an earlier run can skip feature building entirely.
+    """
+    names = set(table.column_names)
+    if {"record_key", "feed", "fields"} <= names:
+        keys = table.column("record_key").to_pylist()
+        feeds = table.column("feed").to_pylist()
+        payloads = table.column("fields").to_pylist()
+        records = (
+            LinkRecord(key, feed, json.loads(payload) if isinstance(payload, str) else (payload or {}))
+            for key, feed, payload in zip(keys, feeds, payloads, strict=True)
+        )
+        return build_feature_table(records, extra_fields)
+    schema = feature_schema(extra_fields)
+    missing = [name for name in schema.names if name not in names and name != "unique_id"]
+    if missing:
+        raise ValueError(
+            "a linkage table needs either record_key, feed and fields columns, or the feature "
+            f"columns; missing {', '.join(missing)}"
+        )
+    table = table.sort_by("record_key")
+    table = table.select([n for n in schema.names if n != "unique_id"])
+    table = table.add_column(0, "unique_id", pa.array(range(table.num_rows), type=pa.int64()))
+    table = table.cast(schema)
+    keys = table.column("record_key").to_pylist()
+    if len(set(keys)) != len(keys):
+        raise ValueError("a record key is given twice in the linkage table")
+    return FeatureTable(table=table, keys=keys)

@@ -1,0 +1,890 @@
+"""Person linkage: which records are the same person, why, and how sure.
+
+``link_persons(records)`` builds one feature row per record
+(:mod:`.person_records`), trains a Splink 5 model on DuckDB in process with
+comparisons made for this population (:mod:`.person_model`), scores the
+candidate pairs that the blocking keys produce, and clusters them without
+chaining strangers together (:mod:`.clustering`), applying human decisions on
+every run.  ``explain_pair`` turns a pair's comparison levels and weights into
+sentences a reviewer can check against the records.
+
+Why every parameter is trained on the data at hand: u (how often two
+different people agree by chance) is estimated by random sampling, m (how
+often one person's records agree) by expectation maximisation on two
+blocking rules, and the prior from deterministic rules.  Nothing is tuned to a
+scenario.  Two generic safeguards keep a finite training sample from
+producing absolute certainty: a level never seen among matches keeps a small
+m (``m_floor``), and a level never seen among random pairs gets the
+rule-of-three bound for u instead of Splink's default.
+
+Hard constraints come from the feed contract (FEEDS.md), not from a
+generator, and are applied as logic: two ``cbp_apprehensions`` rows of one
+event are two people; a child and an adult born twelve or more years apart
+are two people.  (Two rows of one feed with one record id cannot occur: the
+feature table refuses a record key given twice.)  A human must-link outranks
+them all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import person_model as pm
+from .clustering import Pair, components, ordered, refine_component
+from .person_records import (
+    ExtraField,
+    FeatureTable,
+    LinkRecord,
+    NameRoles,
+    build_feature_table,
+    feature_row,
+    feature_schema,
+    feature_table_from_arrow,
+)
+
+__all__ = [
+    "ContributionLine",
+    "LinkRecord",
+    "PersonDecisions",
+    "PersonLinkResult",
+    "PersonLinkSettings",
+    "PersonModel",
+    "explain_pair",
+    "link_persons",
+]
+
+Progress = Callable[[str, int, int], None]
+
+_LOG = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------- public types
+
+
+@dataclass(frozen=True)
+class PersonLinkSettings:
+    """How a run links; the defaults are meant for the feeds of FEEDS.md at any size.
+
+    Thresholds are match probabilities.  ``link_threshold`` decides which
+    edges form candidate groups, ``strong_threshold`` which pairs join records
+    inside a group by themselves (when no comparison weighs below
+    ``disagreement_weight``), and ``merge_threshold`` the average
+    probability at which two groups inside one are merged (clustering.py).
+    ``pair_floor`` is the lowest probability kept in ``PersonLinkResult.pairs``
+    (and the weight assumed for a pair inside a group that was never scored);
+    ``linkage_clip`` bounds each pair's weight in the average (clustering.py).
+    ``review_band`` is the [low, high) probability band whose undecided pairs
+    are returned for review; it straddles the merge threshold and is narrow so
+    that a reviewer sees only the pairs the model is really unsure about.
+    ``max_block`` caps identifier and name-with-date blocks and
+    ``max_name_block`` name-only blocks (see person_model.BlockingKey);
+    ``within_feed`` False compares only records of different feeds (a
+    link-only job such as FEBRL4).  ``deterministic_recall`` is the share of
+    true pairs the deterministic rules are assumed to find, for the prior.
+    """
+
+    link_threshold: float = 0.5
+    merge_threshold: float = 0.5
+    strong_threshold: float = 0.9999
+    disagreement_weight: float = -1.0
+    pair_floor: float = 0.01
+    review_band: tuple[float, float] = (0.3, 0.8)
+    max_block: int = 200
+    max_name_block: int = 100
+    max_rescore_component: int = 60
+    linkage_clip: float = 10.0
+    within_feed: bool = True
+    deterministic_recall: float = 0.8
+    u_max_pairs: float = 2e6
+    em_max_pairs: float = 1e6
+    m_floor: float = 1e-3
+    seed: int = 20180405
+    extra_fields: tuple[ExtraField, ...] = ()
+    threads: int | None = None
+    memory_limit: str | None = "5GB"
+
+
+@dataclass(frozen=True)
+class PersonDecisions:
+    """Human decisions about pairs of record keys, applied on every run.
+
+    A must-link pair always ends in one person (with everything linked to
+    either side); a cannot-link pair never does.  A pair may not be both, and
+    a cannot-link between records that must-links join (directly or through
+    others) is refused when the run applies them: the decision log must be
+    made consistent first, the pipeline will not guess which decision wins.
+    """
+
+    must_link: tuple[tuple[str, str], ...] = ()
+    cannot_link: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        must = tuple(sorted({tuple(sorted(pair)) for pair in self.must_link}))
+        cannot = tuple(sorted({tuple(sorted(pair)) for pair in self.cannot_link}))
+        both = set(must) & set(cannot)
+        if both:
+            raise ValueError(f"pairs decided both must-link and cannot-link: {sorted(both)[:5]}")
+        object.__setattr__(self, "must_link", must)
+        object.__setattr__(self, "cannot_link", cannot)
+
+
+@dataclass(frozen=True)
+class PersonModel:
+    """A trained person model: what any score can be traced back to.
+
+    ``settings`` is Splink's settings JSON with the trained m and u
+    probabilities and the prior; ``version`` a hash of it, stored with every
+    run.  ``term_frequencies`` holds, per term-frequency column, the value
+    frequencies of the run's data (column ``value``, ``tf``), and
+    ``name_roles`` the given/surname roles of name words (NameRoles), so a
+    pair can be re-scored and explained later exactly as it was in the run.
+    """
+
+    settings: dict[str, Any]
+    term_frequencies: dict[str, pa.Table]
+    extra_fields: tuple[ExtraField, ...] = ()
+    name_roles: pa.Table | None = None
+
+    @property
+    def version(self) -> str:
+        canonical = json.dumps(self.settings, sort_keys=True, default=str).encode("utf-8")
+        return hashlib.sha256(canonical).hexdigest()[:16]
+
+    @property
+    def prior(self) -> float:
+        return float(self.settings["probability_two_random_records_match"])
+
+    def settings_json(self) -> str:
+        """The Splink settings as JSON text, to store with the run."""
+        return json.dumps(self.settings, sort_keys=True, indent=1, default=str)
+
+    def level_weights(self) -> dict[str, list[tuple[str, float | None]]]:
+        """Comparison -> [(level label, match weight)], for documentation and charts."""
+        result: dict[str, list[tuple[str, float | None]]] = {}
+        for comparison in self.settings["comparisons"]:
+            levels = []
+            for level in comparison["comparison_levels"]:
+                if level.get("is_null_level"):
+                    levels.append((level.get("label_for_charts", ""), 0.0))
+                    continue
+                m, u = level.get("m_probability"), level.get("u_probability")
+                weight = math.log2(m / u) if isinstance(m, float) and isinstance(u, float) and m and u else None
+                levels.append((level.get("label_for_charts", ""), weight))
+            result[comparison["output_column_name"]] = levels
+        return result
+
+
+@dataclass(frozen=True)
+class ContributionLine:
+    """One comparison's part in a pair's score, in plain words.
+
+    ``weight`` is the comparison's match weight (log2 Bayes factor, term
+    frequency adjustment included); the lines of a pair, prior included, add
+    up to its match weight.
+    """
+
+    comparison: str
+    label: str
+    weight: float
+    text: str
+
+
+@dataclass
+class PersonLinkResult:
+    """What a linkage run produced.
+
+    ``clusters`` maps every record key to its cluster id (the smallest record
+    key of the cluster: deterministic, to be mapped to stable person ids by the
+    application).  ``pairs`` holds every scored pair at or above the floor:
+    ``record_key_l``, ``record_key_r``, ``match_weight``, ``match_probability``,
+    per comparison its level label ``level_<comparison>`` and contribution
+    ``mw_<comparison>``, ``constrained`` (the feed contract forbids the
+    pair), ``linked`` (ended in one cluster) and ``found_by`` (blocking key or
+    ``component`` for pairs scored inside a candidate group).
+    ``review_candidates`` are the pairs in the review band that no decision
+    settles.  ``features`` is the feature table, kept for explanations.
+    """
+
+    clusters: dict[str, str]
+    pairs: pa.Table
+    review_candidates: pa.Table
+    model: PersonModel
+    counts: dict[str, int]
+    blocking: list[dict[str, Any]]
+    timings: dict[str, float]
+    features: pa.Table = field(repr=False)
+
+    def members(self) -> dict[str, list[str]]:
+        """Cluster id -> its record keys, sorted."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        for key, cluster in self.clusters.items():
+            groups[cluster].append(key)
+        return {cluster: sorted(keys) for cluster, keys in groups.items()}
+
+
+# --------------------------------------------------------------------------- DuckDB session
+
+
+def _run(connection: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
+    """Execute one statement and drain its result (DuckDB 2 keeps a result open until it is read)."""
+    return connection.execute(sql).fetchall()
+
+
+def _arrow(connection: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
+    return connection.sql(sql).to_arrow_table()
+
+
+def _connect(settings: PersonLinkSettings) -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect(":memory:")
+    if settings.threads:
+        _run(connection, f"SET threads = {int(settings.threads)}")
+    if settings.memory_limit:
+        _run(connection, f"SET memory_limit = '{settings.memory_limit}'")
+    _run(connection, "SET preserve_insertion_order = false")
+    return connection
+
+
+def _linker(db_api: Any, features: Any, model_settings: Mapping[str, Any]) -> Any:
+    from splink import Linker
+
+    return Linker(features, dict(model_settings), log_level=logging.WARNING, validate_settings=False)
+
+
+# --------------------------------------------------------------------------- training
+
+
+def _is_probability(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 1
+
+
+def _regularise(model_settings: dict[str, Any], m_floor: float, u_floor: float) -> dict[str, Any]:
+    """Floor m and u so that a finite training sample never yields certainty (see the module doc).
+
+    Within each comparison the non-null levels' m (and u) are floored and
+    renormalised to sum to 1.  A u that sampling never observed gets
+    ``u_floor`` (about three in the number of sampled pairs: the rule of three).
+    """
+    settings = json.loads(json.dumps(model_settings, default=str))
+    for comparison in settings["comparisons"]:
+        levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+        for name, floor in (("m_probability", m_floor), ("u_probability", u_floor)):
+            values = [level.get(name) for level in levels]
+            values = [max(float(v), floor) if _is_probability(v) else floor for v in values]
+            total = sum(values)
+            for level, value in zip(levels, values, strict=True):
+                level[name] = value / total
+    return settings
+
+
+def _rules(rules: Iterable[str], within_feed: bool) -> list[str]:
+    return [rule if within_feed else f"({rule}) AND l.feed <> r.feed" for rule in rules]
+
+
+def _train(db_api: Any, features: Any, settings: PersonLinkSettings) -> dict[str, Any]:
+    """Train the model: prior from deterministic rules, u by sampling, m by EM; returns the settings JSON."""
+    base = pm.settings_dict(settings.extra_fields)
+    linker = _linker(db_api, features, base)
+    training = linker.training
+    training.estimate_probability_two_random_records_match(
+        _rules(pm.DETERMINISTIC_RULES, settings.within_feed), recall=settings.deterministic_recall
+    )
+    training.estimate_u_using_random_sampling(max_pairs=settings.u_max_pairs, seed=settings.seed)
+    for rule in _rules(pm.EM_BLOCKING_RULES, settings.within_feed):
+        training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True, max_pairs=settings.em_max_pairs
+        )
+    trained = linker.misc.save_model_to_json()
+    return _regularise(trained, settings.m_floor, 3.0 / settings.u_max_pairs)
+
+
+def _term_frequency_columns(model_settings: Mapping[str, Any]) -> list[str]:
+    columns: list[str] = []
+    for comparison in model_settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            column = level.get("tf_adjustment_column")
+            if column and column not in columns:
+                columns.append(column)
+    return columns
+
+
+def _term_frequencies(
+    connection: duckdb.DuckDBPyConnection, table: str, model_settings: Mapping[str, Any]
+) -> dict[str, pa.Table]:
+    """Value frequencies of every term-frequency column, computed as Splink computes them."""
+    result = {}
+    for column in _term_frequency_columns(model_settings):
+        result[column] = _arrow(
+            connection,
+            f"SELECT {column} AS value, count(*)::DOUBLE / (SELECT count({column}) FROM {table}) AS tf "
+            f"FROM {table} WHERE {column} IS NOT NULL GROUP BY {column} ORDER BY {column}",
+        )
+    return result
+
+
+# --------------------------------------------------------------------------- blocking and scoring
+
+
+def _block(
+    connection: duckdb.DuckDBPyConnection, table: str, settings: PersonLinkSettings
+) -> tuple[str, list[dict[str, Any]]]:
+    """Create table ``blocked_pairs`` (join_key_l, join_key_r, match_key) from the blocking keys."""
+    _run(connection, f"CREATE OR REPLACE TABLE f AS SELECT * FROM {table}")
+    for sql in pm.token_tables_sql():
+        _run(connection, sql)
+    stats: list[dict[str, Any]] = []
+    parts: list[str] = []
+    keys = pm.blocking_keys(settings.extra_fields, settings.max_block, settings.max_name_block)
+    for number, key in enumerate(keys):
+        _run(connection, f"CREATE OR REPLACE TABLE block_{number} AS {pm.key_pairs_sql(key, settings.within_feed)}")
+        pairs = _run(connection, f"SELECT count(*) FROM block_{number}")[0][0]
+        stats.append({"key": key.name, "description": key.description, "pairs": int(pairs)})
+        parts.append(f"SELECT l, r, '{key.name}' AS match_key, {number} AS rank FROM block_{number}")
+    _run(
+        connection,
+        "CREATE OR REPLACE TABLE blocked_pairs AS "
+        "SELECT l AS join_key_l, r AS join_key_r, arg_min(match_key, rank) AS match_key "
+        f"FROM ({' UNION ALL '.join(parts)}) GROUP BY l, r",
+    )
+    for number in range(len(keys)):
+        _run(connection, f"DROP TABLE block_{number}")
+    _run(connection, "DROP TABLE token_pairs")
+    _run(connection, "DROP TABLE tokens")
+    return "blocked_pairs", stats
+
+
+def _comparison_names(model_settings: Mapping[str, Any]) -> list[str]:
+    return [comparison["output_column_name"] for comparison in model_settings["comparisons"]]
+
+
+def _score(
+    connection: duckdb.DuckDBPyConnection,
+    linker: Any,
+    db_api: Any,
+    pairs_table: str,
+    model_settings: Mapping[str, Any],
+    floor: float | None,
+) -> pa.Table:
+    """Score the pairs of ``pairs_table`` with the trained model: ids, weights, levels, constraint flag."""
+    registered = db_api.register(pairs_table, table_name=f"{pairs_table}_{time.monotonic_ns()}")
+    linker.table_management.register_blocked_pairs_for_predict(registered)
+    predictions = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
+    columns = ["p.unique_id_l", "p.unique_id_r", "p.match_weight", "p.match_probability", "p.match_key"]
+    cached = {column for (column, *_rest) in connection.execute(f"DESCRIBE {predictions.physical_name}").fetchall()}
+    contributions = []
+    for name in _comparison_names(model_settings):
+        columns.append(f"p.gamma_{name}")
+        adjustment = f" + coalesce(p.mw_tf_adj_{name}, 0)" if f"mw_tf_adj_{name}" in cached else ""
+        contributions.append(f"p.mw_{name}{adjustment}")
+        columns.append(f"{contributions[-1]} AS mw_{name}")
+    columns.append(f"least({', '.join(contributions)}) AS lowest_mw")
+    sql = (
+        f"SELECT {', '.join(columns)}, {pm.constraint_sql('fl', 'fr')} AS constrained "
+        f"FROM {predictions.physical_name} p "
+        "JOIN f fl ON fl.unique_id = p.unique_id_l JOIN f fr ON fr.unique_id = p.unique_id_r"
+    )
+    table = _arrow(connection, sql)
+    predictions.drop_table_from_database_and_remove_from_cache()
+    return table
+
+
+# --------------------------------------------------------------------------- constraints in Python
+
+
+@dataclass
+class _ConstraintColumns:
+    """The feature columns the feed-contract constraints read, as Python lists indexed by unique_id."""
+
+    one_per_event: list[bool]
+    event_id: list[str | None]
+    role: list[str | None]
+    month_of_birth: list[int | None]
+
+    @classmethod
+    def from_table(cls, table: pa.Table) -> _ConstraintColumns:
+        years = table.column("dob_y").to_pylist()
+        months = table.column("dob_m").to_pylist()
+        return cls(
+            one_per_event=table.column("one_per_event").to_pylist(),
+            event_id=table.column("event_id").to_pylist(),
+            role=table.column("role").to_pylist(),
+            month_of_birth=[y * 12 + m if y is not None and m is not None else None for y, m in zip(years, months, strict=True)],
+        )
+
+    def violated(self, a: int, b: int) -> bool:
+        """Python twin of person_model.constraint_sql (tests check they agree)."""
+        if self.one_per_event[a] and self.one_per_event[b] and self.event_id[a] is not None and self.event_id[a] == self.event_id[b]:
+            return True
+        roles = (self.role[a], self.role[b])
+        if roles in (("child", "adult"), ("adult", "child")):
+            ma, mb = self.month_of_birth[a], self.month_of_birth[b]
+            if ma is not None and mb is not None and abs(ma - mb) >= pm.CHILD_ADULT_MIN_GAP_YEARS * 12:
+                return True
+        return False
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def _features(records: Iterable[LinkRecord] | pa.Table, extra_fields: Sequence[ExtraField]) -> FeatureTable:
+    if isinstance(records, pa.Table):
+        return feature_table_from_arrow(records, extra_fields)
+    return build_feature_table(records, extra_fields)
+
+
+def _decision_pairs(pairs: Iterable[tuple[str, str]], index: Mapping[str, int]) -> tuple[list[Pair], int]:
+    known: list[Pair] = []
+    unknown = 0
+    for a, b in pairs:
+        if a in index and b in index and a != b:
+            known.append(ordered(index[a], index[b]))
+        else:
+            unknown += 1
+    return known, unknown
+
+
+def _check_decisions(size: int, must: Sequence[Pair], cannot: Sequence[Pair], keys: Sequence[str]) -> None:
+    from .clustering import DisjointSet
+
+    sets = DisjointSet(size)
+    for a, b in must:
+        sets.union(a, b)
+    conflicts = [(keys[a], keys[b]) for a, b in cannot if sets.find(a) == sets.find(b)]
+    if conflicts:
+        raise ValueError(
+            "cannot-link decisions between records that must-link decisions join: "
+            + ", ".join(f"{a} / {b}" for a, b in conflicts[:5])
+        )
+
+
+def link_persons(
+    records: Iterable[LinkRecord] | pa.Table,
+    decisions: PersonDecisions | None = None,
+    settings: PersonLinkSettings | None = None,
+    progress: Progress | None = None,
+) -> PersonLinkResult:
+    """Decide which records are the same person (see the module doc for the method).
+
+    ``records`` are ``LinkRecord`` s or an Arrow table (see
+    ``person_records.feature_table_from_arrow``).  ``progress(stage, done,
+    total)`` is called at each stage.  Decisions naming unknown record keys
+    are counted and otherwise ignored (the record may have been withdrawn).
+    """
+    settings = settings or PersonLinkSettings()
+    decisions = decisions or PersonDecisions()
+    timings: dict[str, float] = {}
+    stages = ("features", "training", "blocking", "scoring", "clustering", "result")
+    clock = time.perf_counter()
+
+    def stage(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        if timings or name != stages[0]:
+            previous = stages[stages.index(name) - 1]
+            timings[previous] = round(now - clock, 3)
+        clock = now
+        if progress is not None:
+            progress(name, stages.index(name), len(stages))
+
+    stage("features")
+    features = _features(records, settings.extra_fields)
+    keys = features.keys
+    size = len(keys)
+    index = {key: position for position, key in enumerate(keys)}
+    must, unknown_must = _decision_pairs(decisions.must_link, index)
+    cannot, unknown_cannot = _decision_pairs(decisions.cannot_link, index)
+    _check_decisions(size, must, cannot, keys)
+    counts: dict[str, int] = {
+        "records": size,
+        "decisions_must_link": len(must),
+        "decisions_cannot_link": len(cannot),
+        "decisions_unknown_records": unknown_must + unknown_cannot,
+    }
+
+    connection = _connect(settings)
+    try:
+        from splink import DuckDBAPI
+
+        db_api = DuckDBAPI(connection)
+        registered = db_api.register(features.table, table_name="person_features")
+
+        stage("training")
+        if size >= 2:
+            model_settings = _train(db_api, registered, settings)
+        else:
+            model_settings = _regularise(pm.settings_dict(settings.extra_fields), settings.m_floor, settings.m_floor)
+        model = PersonModel(
+            settings=model_settings,
+            term_frequencies=_term_frequencies(connection, registered.physical_name, model_settings),
+            extra_fields=tuple(settings.extra_fields),
+            name_roles=features.roles.as_table(),
+        )
+
+        stage("blocking")
+        linker = _linker(db_api, registered, model_settings)
+        pairs_table, blocking = _block(connection, registered.physical_name, settings)
+        counts["blocked_pairs"] = _run(connection, f"SELECT count(*) FROM {pairs_table}")[0][0]
+
+        stage("scoring")
+        scored = _score(connection, linker, db_api, pairs_table, model_settings, settings.pair_floor)
+        counts["scored_pairs"] = scored.num_rows
+
+        stage("clustering")
+        constraints = _ConstraintColumns.from_table(features.table)
+        clusters, rescored = _cluster(
+            connection, linker, db_api, model_settings, scored, size, must, cannot, constraints, settings, counts
+        )
+    finally:
+        connection.close()
+
+    stage("result")
+    if rescored is not None and rescored.num_rows:
+        scored = pa.concat_tables([scored, rescored.cast(scored.schema)])
+    cluster_ids = [keys[root] for root in clusters]
+    result_clusters = {key: cluster_ids[position] for position, key in enumerate(keys)}
+    pairs = _pairs_table(scored, keys, clusters, model_settings)
+    review = _review(pairs, settings, decisions)
+    counts["pairs"] = pairs.num_rows
+    counts["clusters"] = len(set(clusters))
+    counts["multi_record_clusters"] = sum(1 for _, n in _sizes(clusters).items() if n > 1)
+    counts["review_candidates"] = review.num_rows
+    timings["result"] = round(time.perf_counter() - clock, 3)
+    return PersonLinkResult(
+        clusters=result_clusters,
+        pairs=pairs,
+        review_candidates=review,
+        model=model,
+        counts=counts,
+        blocking=blocking,
+        timings=timings,
+        features=features.table,
+    )
+
+
+def _sizes(clusters: Sequence[int]) -> dict[int, int]:
+    sizes: dict[int, int] = defaultdict(int)
+    for root in clusters:
+        sizes[root] += 1
+    return sizes
+
+
+def _cluster(
+    connection: duckdb.DuckDBPyConnection,
+    linker: Any,
+    db_api: Any,
+    model_settings: Mapping[str, Any],
+    scored: pa.Table,
+    size: int,
+    must: Sequence[Pair],
+    cannot: Sequence[Pair],
+    constraints: _ConstraintColumns,
+    settings: PersonLinkSettings,
+    counts: dict[str, int],
+) -> tuple[list[int], pa.Table | None]:
+    """Cluster assignment (unique_id -> smallest unique_id of its cluster) and the pairs scored inside groups."""
+    human_cannot = set(cannot)
+    strong = scored.filter(
+        pc.and_(pc.greater_equal(scored["match_probability"], settings.link_threshold), pc.invert(scored["constrained"]))
+    )
+    edges = zip(strong["unique_id_l"].to_pylist(), strong["unique_id_r"].to_pylist(), strict=True)
+    edges = [(a, b) for a, b in edges if (a, b) not in human_cannot]
+    groups = components(size, edges, must)
+    counts["candidate_groups"] = len(groups)
+
+    weight: dict[Pair, float] = dict(
+        zip(
+            zip(scored["unique_id_l"].to_pylist(), scored["unique_id_r"].to_pylist(), strict=True),
+            scored["match_weight"].to_pylist(),
+            strict=True,
+        )
+    )
+    # Score every pair inside a candidate group that has no weight yet (not
+    # blocked, or below the floor), so that average linkage sees each pair's
+    # own evidence rather than a guess.
+    missing: list[Pair] = []
+    for members in groups:
+        if 2 < len(members) <= settings.max_rescore_component:
+            for position, a in enumerate(members):
+                for b in members[position + 1 :]:
+                    if (a, b) not in weight:
+                        missing.append((a, b))
+    rescored: pa.Table | None = None
+    if missing:
+        candidates = pa.table(
+            {
+                "join_key_l": pa.array([a for a, _ in missing], pa.int64()),
+                "join_key_r": pa.array([b for _, b in missing], pa.int64()),
+                "match_key": pa.array(["component"] * len(missing), pa.string()),
+            }
+        )
+        connection.register("group_pairs_arrow", candidates)
+        _run(connection, "CREATE OR REPLACE TABLE group_pairs AS SELECT * FROM group_pairs_arrow")
+        connection.unregister("group_pairs_arrow")
+        rescored = _score(connection, linker, db_api, "group_pairs", model_settings, None)
+        counts["group_pairs_scored"] = rescored.num_rows
+        for a, b, value in zip(
+            rescored["unique_id_l"].to_pylist(),
+            rescored["unique_id_r"].to_pylist(),
+            rescored["match_weight"].to_pylist(),
+            strict=True,
+        ):
+            weight[(a, b)] = value
+        rescored = rescored.filter(pc.greater_equal(rescored["match_probability"], settings.pair_floor))
+
+    strong_weight = _logit2(settings.strong_threshold)
+    strong_pairs = {
+        pair
+        for pair, value, lowest in zip(
+            zip(scored["unique_id_l"].to_pylist(), scored["unique_id_r"].to_pylist(), strict=True),
+            scored["match_weight"].to_pylist(),
+            scored["lowest_mw"].to_pylist(),
+            strict=True,
+        )
+        if value >= strong_weight and lowest >= settings.disagreement_weight
+    }
+
+    def forbidden(a: int, b: int) -> bool:
+        return (a, b) in human_cannot or constraints.violated(a, b)
+
+    merge_weight = _logit2(settings.merge_threshold)
+    missing_weight = _logit2(settings.pair_floor)
+    assignment = list(range(size))
+    splits = 0
+    for members in groups:
+        member_set = set(members)
+        if len(members) <= 400:
+            local = {
+                (a, b): weight[(a, b)]
+                for position, a in enumerate(members)
+                for b in members[position + 1 :]
+                if (a, b) in weight
+            }
+        else:
+            local = {pair: value for pair, value in weight.items() if pair[0] in member_set and pair[1] in member_set}
+        local_must = [(a, b) for a, b in must if a in member_set]
+        persons = refine_component(
+            members,
+            local,
+            forbidden,
+            local_must,
+            merge_weight=merge_weight,
+            strong=[pair for pair in strong_pairs if pair[0] in member_set],
+            missing_weight=missing_weight,
+            clip=settings.linkage_clip,
+        )
+        splits += len(persons) - 1
+        for person in persons:
+            root = person[0]
+            for member in person:
+                assignment[member] = root
+    counts["groups_split"] = splits
+    return assignment, rescored
+
+
+def _logit2(probability: float) -> float:
+    """Match weight (log2 odds) of a probability, bounded away from 0 and 1."""
+    probability = min(max(probability, 1e-12), 1 - 1e-12)
+    return math.log2(probability / (1 - probability))
+
+
+# --------------------------------------------------------------------------- result tables
+
+
+def _level_labels(model_settings: Mapping[str, Any]) -> dict[str, dict[int, str]]:
+    """Comparison -> gamma value -> level label (Splink numbers levels from the else level up, null = -1)."""
+    labels: dict[str, dict[int, str]] = {}
+    for comparison in model_settings["comparisons"]:
+        levels = comparison["comparison_levels"]
+        mapping: dict[int, str] = {}
+        value = len([level for level in levels if not level.get("is_null_level")]) - 1
+        for level in levels:
+            if level.get("is_null_level"):
+                mapping[-1] = level.get("label_for_charts", "missing")
+            else:
+                mapping[value] = level.get("label_for_charts", "")
+                value -= 1
+        labels[comparison["output_column_name"]] = mapping
+    return labels
+
+
+def _pairs_table(
+    scored: pa.Table, keys: Sequence[str], clusters: Sequence[int], model_settings: Mapping[str, Any]
+) -> pa.Table:
+    left = scored["unique_id_l"].to_pylist()
+    right = scored["unique_id_r"].to_pylist()
+    columns: dict[str, Any] = {
+        "record_key_l": pa.array([keys[a] for a in left], pa.string()),
+        "record_key_r": pa.array([keys[b] for b in right], pa.string()),
+        "match_weight": scored["match_weight"],
+        "match_probability": scored["match_probability"],
+    }
+    for name, mapping in _level_labels(model_settings).items():
+        gammas = scored[f"gamma_{name}"].to_pylist()
+        columns[f"level_{name}"] = pa.array([mapping.get(g, "") for g in gammas], pa.string()).dictionary_encode()
+        columns[f"mw_{name}"] = scored[f"mw_{name}"]
+    columns["constrained"] = scored["constrained"]
+    columns["linked"] = pa.array([clusters[a] == clusters[b] for a, b in zip(left, right, strict=True)], pa.bool_())
+    columns["found_by"] = scored["match_key"].cast(pa.string()).dictionary_encode()
+    table = pa.table(columns)
+    return table.sort_by([("record_key_l", "ascending"), ("record_key_r", "ascending")])
+
+
+def _review(pairs: pa.Table, settings: PersonLinkSettings, decisions: PersonDecisions) -> pa.Table:
+    """Undecided, unconstrained pairs whose probability lies in the review band, least certain first."""
+    low, high = settings.review_band
+    probability = pairs["match_probability"]
+    mask = pc.and_(
+        pc.and_(pc.greater_equal(probability, low), pc.less(probability, high)), pc.invert(pairs["constrained"])
+    )
+    band = pairs.filter(mask)
+    decided = set(decisions.must_link) | set(decisions.cannot_link)
+    if decided and band.num_rows:
+        keep = [
+            (a, b) not in decided
+            for a, b in zip(band["record_key_l"].to_pylist(), band["record_key_r"].to_pylist(), strict=True)
+        ]
+        band = band.filter(pa.array(keep, pa.bool_()))
+    if not band.num_rows:
+        return band
+    distance = pc.abs(pc.subtract(band["match_probability"], settings.merge_threshold))
+    band = band.append_column("uncertainty", distance)
+    return band.sort_by([("uncertainty", "ascending"), ("record_key_l", "ascending")]).drop_columns(["uncertainty"])
+
+
+# --------------------------------------------------------------------------- explanations
+
+_COMPARISON_TITLES = {
+    "given_names": "given names",
+    "surnames": "surnames",
+    "dob": "date of birth",
+    "a_number": "A-number",
+    "fin": "FIN",
+    "uac_id": "ORR case id",
+    "event_id": "apprehension event",
+    "sex": "sex",
+    "country": "country",
+}
+
+
+def _title(name: str) -> str:
+    if name in _COMPARISON_TITLES:
+        return _COMPARISON_TITLES[name]
+    return name.removeprefix("x_").replace("_", " ")
+
+
+def _words(row: Mapping[str, Any], *columns: str) -> str | None:
+    words = [row.get(column) for column in columns if row.get(column)]
+    return " ".join(words) if words else None
+
+
+def _value(name: str, row: Mapping[str, Any]) -> str | None:
+    if name == "given_names":
+        return _words(row, "g1", "g2")
+    if name == "surnames":
+        return _words(row, "s1", "s2")
+    if name == "dob":
+        dob = row.get("dob")
+        return f"{dob} (estimated)" if dob and row.get("dob_est") else dob
+    value = row.get(name)
+    return None if value is None else str(value)
+
+
+def _sentence(name: str, label: str, weight: float, left: Mapping[str, Any], right: Mapping[str, Any]) -> str:
+    title = _title(name)
+    a, b = _value(name, left), _value(name, right)
+    if a is None or b is None:
+        shown = a or b
+        return f"{title}: not known on one side{f' ({shown})' if shown else ''} ({weight:+.1f})"
+    if a == b and label in (pm.SAME, pm.SAME_GIVEN, pm.SAME_SURNAMES, pm.DOB_SAME):
+        return f"{title}: both {a} ({weight:+.1f})"
+    if a == b:
+        return f"{title}: both {a}, {label} ({weight:+.1f})"
+    return f"{title}: {a} / {b}, {label} ({weight:+.1f})"
+
+
+def _feature_dict(source: PersonLinkResult | PersonModel, record: LinkRecord | str) -> dict[str, Any]:
+    model = source.model if isinstance(source, PersonLinkResult) else source
+    if isinstance(record, LinkRecord):
+        roles = NameRoles.from_table(model.name_roles) if model.name_roles is not None else None
+        return feature_row(record, model.extra_fields, roles)
+    if not isinstance(source, PersonLinkResult):
+        raise TypeError("a record key can only be explained with a PersonLinkResult; pass a LinkRecord")
+    features = source.features
+    matches = features.filter(pc.equal(features["record_key"], record))
+    if not matches.num_rows:
+        raise KeyError(f"record {record!r} was not part of this linkage run")
+    return matches.to_pylist()[0]
+
+
+def explain_pair(
+    result_or_model: PersonLinkResult | PersonModel,
+    record_a: LinkRecord | str,
+    record_b: LinkRecord | str,
+) -> list[ContributionLine]:
+    """Each comparison's contribution to a pair's score, in plain words, prior first.
+
+    Why re-score rather than look the pair up: a pair below the floor or never
+    blocked can be asked about too, and the answer is the same model with the
+    same term frequencies as the run, so a decision can be explained from the
+    stored model alone.  Records are ``LinkRecord`` s, or record keys of the
+    run when a ``PersonLinkResult`` is given.
+    """
+    model = result_or_model.model if isinstance(result_or_model, PersonLinkResult) else result_or_model
+    left = _feature_dict(result_or_model, record_a)
+    right = _feature_dict(result_or_model, record_b)
+    scored = score_feature_pair(model, left, right)
+    lines = [
+        ContributionLine(
+            "prior",
+            "two records taken at random",
+            math.log2(model.prior / (1 - model.prior)),
+            f"starting point: two records taken at random ({math.log2(model.prior / (1 - model.prior)):+.1f})",
+        )
+    ]
+    labels = _level_labels(model.settings)
+    for name in _comparison_names(model.settings):
+        label = labels[name].get(scored[f"gamma_{name}"], "")
+        weight = float(scored[f"mw_{name}"])
+        lines.append(ContributionLine(_title(name), label, weight, _sentence(name, label, weight, left, right)))
+    return lines
+
+
+def score_feature_pair(model: PersonModel, left: Mapping[str, Any], right: Mapping[str, Any]) -> dict[str, Any]:
+    """Score one pair of feature rows with a stored model: gamma_*, mw_* (tf included), match weight."""
+    from splink import DuckDBAPI
+
+    schema = feature_schema(model.extra_fields)
+    rows = []
+    for position, row in enumerate((left, right)):
+        values = {name: row.get(name) for name in schema.names}
+        values["unique_id"] = position
+        rows.append(values)
+    table = pa.Table.from_pylist(rows, schema=schema)
+    connection = duckdb.connect(":memory:")
+    try:
+        db_api = DuckDBAPI(connection)
+        registered = db_api.register(table, table_name="explained_records")
+        linker = _linker(db_api, registered, model.settings)
+        for column, frequencies in model.term_frequencies.items():
+            wanted = {str(row.get(column)) for row in (left, right) if row.get(column) is not None}
+            subset = frequencies.filter(pc.is_in(frequencies["value"].cast(pa.string()), pa.array(sorted(wanted), pa.string())))
+            lookup = pa.table({column: subset["value"], f"tf_{column}": subset["tf"]})
+            tf_frame = db_api.register(lookup, table_name=f"tf_lookup_{column}")
+            linker.table_management.register_term_frequency_lookup(tf_frame, column)
+        _run(connection, f"CREATE TABLE f AS SELECT * FROM {registered.physical_name}")
+        _run(connection, "CREATE TABLE one_pair AS SELECT 0::BIGINT AS join_key_l, 1::BIGINT AS join_key_r, 'explain' AS match_key")
+        scored = _score(connection, linker, db_api, "one_pair", model.settings, None)
+    finally:
+        connection.close()
+    return scored.to_pylist()[0]
