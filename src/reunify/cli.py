@@ -209,9 +209,10 @@ def export_records(out_path: Path) -> None:
 def _exporters() -> dict[str, object]:
     """The EXPORTS.md files the project can write now, by name; the evaluator marks the rest unavailable."""
     from reunify.app.people.exports import export_persons as persons
+    from reunify.app.people.exports import export_relationships as relationships
     from reunify.app.records.exports import export_quarantine as quarantine
 
-    return {"quarantine": quarantine, "persons": persons}
+    return {"quarantine": quarantine, "persons": persons, "relationships": relationships}
 
 
 @export.command("persons")
@@ -223,6 +224,17 @@ def export_persons(out_path: Path) -> None:
 
     count = run(out_path)
     err.print(f"wrote {count} records with their person ids to {out_path}")
+
+
+@export.command("relationships")
+@click.option("--out", "out_path", required=True, type=click.Path(path_type=Path))
+def export_relationships(out_path: Path) -> None:
+    """Every parent-child tie at any status, with its score (EXPORTS.md)."""
+    _db()
+    from reunify.app.people.exports import export_relationships as run
+
+    count = run(out_path)
+    err.print(f"wrote {count} parent-child ties to {out_path}")
 
 
 @main.command()
@@ -246,6 +258,7 @@ def link(as_json: bool) -> None:
         "persons_kept_unchanged": run.persons_kept,
         "persons_retired": run.persons_retired,
         "review_pairs": run.reviews.count(),
+        "ties": run.ties.count(),
         "model_version": run.model_version,
         "seconds": round((run.finished_at - run.started_at).total_seconds(), 1),
         "counts": run.counts,
@@ -263,10 +276,81 @@ def link(as_json: bool) -> None:
         ("persons whose records did not change (id kept)", "persons_kept_unchanged"),
         ("persons retired (merged into another or emptied)", "persons_retired"),
         ("record pairs waiting for review", "review_pairs"),
+        ("parent-child ties (any status)", "ties"),
         ("wall time, seconds", "seconds"),
     ]:
         table.add_row(label, f"{figures[key]:,}" if isinstance(figures[key], int) else str(figures[key]))
     out.print(table)
+
+
+_SHOWN_FIELDS = [
+    ("name", lambda f: (f.get("name") or {}).get("raw")),
+    ("given names", lambda f: " ".join((f.get("name") or {}).get("given") or [])),
+    ("surnames", lambda f: " ".join((f.get("name") or {}).get("surnames") or [])),
+    ("date of birth", lambda f: (f.get("dob") or "") + (" (estimate)" if f.get("dob_estimated") else "")),
+    ("sex", lambda f: f.get("sex")),
+    ("A-number", lambda f: f.get("a_number")),
+    ("FIN", lambda f: f.get("fin")),
+    ("country", lambda f: f.get("country")),
+    ("apprehension event", lambda f: f.get("event_id")),
+    ("ORR case (uac_id)", lambda f: f.get("uac_id")),
+    ("role", lambda f: f.get("role_hint")),
+]
+
+
+@main.command()
+@click.argument("reference", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True)
+def explain(reference: tuple[str, ...], as_json: bool) -> None:
+    """Why a person is a person, or why a tie is a tie.
+
+    \b
+    reunify explain RECORD_KEY|PERSON_ID      the records side by side and the weights linking them
+    reunify explain tie PARENT CHILD          the evidence behind a parent-child tie
+    """
+    _db()
+    from reunify.app.people.services import person_explanation, tie_explanation
+
+    try:
+        if reference[0] == "tie":
+            if len(reference) != 3:
+                raise click.UsageError("usage: reunify explain tie PARENT CHILD")
+            data = tie_explanation(reference[1], reference[2])
+        elif len(reference) == 1:
+            data = person_explanation(reference[0])
+        else:
+            raise click.UsageError("usage: reunify explain RECORD_KEY|PERSON_ID, or reunify explain tie P C")
+    except LookupError as exc:
+        raise click.ClickException(str(exc).strip("'\"")) from exc
+    if as_json:
+        click.echo(json.dumps(data, indent=2, default=str))
+        return
+    if reference[0] == "tie":
+        out.print(
+            f"[bold]{data['parent_person_id']}[/bold] as {data['relationship']} of "
+            f"[bold]{data['child_person_id']}[/bold]: {data['status']}, probability {data['probability']:.3f}"
+        )
+        for item in data["evidence"]:
+            out.print(f"  {item['weight']:+6.1f}  {item['text']}", highlight=False)
+        return
+    table = Table(title=f"Person {data['person_id']}: {len(data['records'])} records")
+    table.add_column("")
+    for record in data["records"]:
+        table.add_column(f"{record['record_key']}\n(delivered {record['delivery_date']})")
+    for label, get in _SHOWN_FIELDS:
+        values = [get(r["fields"]) or "" for r in data["records"]]
+        if any(values):
+            table.add_row(label, *[str(v) for v in values])
+    out.print(table)
+    for link in data["links"]:
+        out.print(
+            f"\n[bold]{link['record_key_a']}[/bold] ~ [bold]{link['record_key_b']}[/bold]: "
+            f"match weight {link['match_weight']:+.1f} (probability {link['match_probability']:.4f})"
+        )
+        for line in link["lines"]:
+            out.print(f"  {line['weight']:+6.1f}  {line['text']}", highlight=False)
+    if data["records_not_explained"]:
+        out.print(f"({data['records_not_explained']} more records not scored pair by pair)", style="dim")
 
 
 @main.group()
@@ -341,6 +425,29 @@ def review_decide(
         f"recorded: {decision.record_key_a} and {decision.record_key_b} are "
         f"{'the same person' if same else 'different persons'} (by {decision.decided_by}); "
         "run `reunify link` to rebuild the persons with it"
+    )
+
+
+@review.command("tie")
+@click.argument("parent")
+@click.argument("child")
+@click.option("--confirm/--reject", required=True, help="The adult is, or is not, the child's parent.")
+@click.option("--reason", required=True, help="Why: the evidence a colleague can check.")
+@click.option("--by", "decided_by", default=None, help="Who decides (defaults to the login name).")
+def review_tie(parent: str, child: str, confirm: bool, reason: str, decided_by: str | None) -> None:
+    """Confirm or reject a parent-child tie (person ids or record keys); every later run obeys it."""
+    import getpass
+
+    _db()
+    from reunify.app.people.services import tie_decide
+
+    try:
+        decision = tie_decide(parent, child, confirm, decided_by or getpass.getuser(), reason)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    err.print(
+        f"recorded: {parent} {'is' if confirm else 'is not'} the parent of {child} "
+        f"(by {decision.decided_by}); run `reunify link` to rebuild the ties with it"
     )
 
 

@@ -33,7 +33,6 @@ def _pair_columns(sql: str) -> str:
     return _SIDE.sub(lambda match: f"{match[2]}_{match[1]}", sql)
 
 
-
 def _level(
     sql: str,
     label: str,
@@ -98,18 +97,27 @@ DOB_SWAPPED = "day and month swapped"
 DOB_YEAR_SLIP = "year off by one"
 DOB_ESTIMATE_NEAR = "estimated date, year off by one"
 DOB_CLOSE = "same year, day or month differs"
+RELATIVE_SHARED = "a relative named on both"
 SAME = "same"
 MISSING = "missing on one side"
 
 
 def _same_word(a: str, b: str) -> str:
-    """SQL: two name words (raw columns ``a``/``b``, phonetic ``a``p/``b``p) sound alike or differ by one edit.
+    """SQL: two name words (raw columns ``a``/``b``, phonetic ``a``p/``b``p) sound alike.
 
-    One edit only counts for words of six letters or more: MARIA / MARIO is
-    one edit too, and across swapped fields nothing else would catch it.
+    Only the phonetic key counts across swapped fields: a one-edit tolerance
+    there would cost a string distance for nearly every pair of different
+    people (they all reach these levels) to catch a typing error on top of a
+    swap, which is rare; and MARIA / MARIO is one edit too.
     """
+    return f"{a}p = {b}p"
+
+
+def _one_edit(a: str, b: str) -> str:
+    """SQL: two words of at least four letters one edit apart; the cheap length tests run first."""
     return (
-        f"({a}p = {b}p OR (damerau_levenshtein({a}, {b}) <= 1 AND least(length({a}), length({b})) >= 6))"
+        f"least(length({a}), length({b})) >= 4 AND abs(length({a}) - length({b})) <= 1 "
+        f"AND damerau_levenshtein({a}, {b}) <= 1"
     )
 
 
@@ -169,10 +177,7 @@ def given_name_comparison() -> dict[str, Any]:
         "l.gpset = r.gpset OR ((l.g2p IS NULL) <> (r.g2p IS NULL) AND "
         "(l.g1p = r.g1p OR l.g1p = r.g2p OR r.g1p = l.g2p))"
     )
-    spelling = (
-        "damerau_levenshtein(l.g1, r.g1) <= 1 AND least(length(l.g1), length(r.g1)) >= 4 AND "
-        "(l.g2 IS NULL OR r.g2 IS NULL OR l.g2p = r.g2p OR damerau_levenshtein(l.g2, r.g2) <= 1)"
-    )
+    spelling = f"{_one_edit('l.g1', 'r.g1')} AND (l.g2 IS NULL OR r.g2 IS NULL OR l.g2p = r.g2p OR ({_one_edit('l.g2', 'r.g2')}))"
     return _comparison(
         "given_names",
         "given names",
@@ -180,11 +185,11 @@ def given_name_comparison() -> dict[str, Any]:
             _level("l.g1 IS NULL OR r.g1 IS NULL", MISSING, null=True),
             _level("l.gset = r.gset", SAME_GIVEN, tf="gset"),
             _level(one_missing, GIVEN_ONE_MISSING, tf="g1", tf_own_u=True),
+            _level(SWAPPED_SQL, NAMES_SWAPPED, tf="g1", tf_own_u=True),
             _level("l.tpset = r.tpset", SAME_WORDS_OTHER_SPLIT),
             _level(one_shared, GIVEN_ONE_SHARED),
             _level(sounds, GIVEN_SOUNDS, tf="g1", tf_own_u=True),
             _level(spelling, GIVEN_SPELLING, tf="g1", tf_own_u=True),
-            _level(SWAPPED_SQL, NAMES_SWAPPED, tf="g1", tf_own_u=True),
             _level(SWAPPED_PARTIAL_SQL, NAMES_SWAPPED_PARTIAL, tf="g1", tf_own_u=True),
             _else("different given names"),
         ],
@@ -205,10 +210,7 @@ def surname_comparison() -> dict[str, Any]:
         "l.spkey = r.spkey OR ((l.s2p IS NULL) <> (r.s2p IS NULL) AND l.s1p = r.s1p) "
         "OR (l.s1p = r.s2p AND l.s2p = r.s1p)"
     )
-    spelling = (
-        "damerau_levenshtein(l.s1, r.s1) <= 1 AND least(length(l.s1), length(r.s1)) >= 4 AND "
-        "(l.s2 IS NULL OR r.s2 IS NULL OR l.s2p = r.s2p OR damerau_levenshtein(l.s2, r.s2) <= 1)"
-    )
+    spelling = f"{_one_edit('l.s1', 'r.s1')} AND (l.s2 IS NULL OR r.s2 IS NULL OR l.s2p = r.s2p OR ({_one_edit('l.s2', 'r.s2')}))"
     one_shared = f"{_in('l.s1p', 'r.s1p', 'r.s2p')} OR {_in('l.s2p', 'r.s1p', 'r.s2p')}"
     return _comparison(
         "surnames",
@@ -220,9 +222,9 @@ def surname_comparison() -> dict[str, Any]:
             _level(reversed_, SURNAMES_REVERSED, tf="s1", tf_own_u=True),
             _level(sounds, SURNAMES_SOUND, tf="s1", tf_own_u=True),
             _level(spelling, SURNAME_SPELLING, tf="s1", tf_own_u=True),
+            _level(SWAPPED_SQL, NAMES_SWAPPED, tf="s1", tf_own_u=True),
             _level("l.tpset = r.tpset", SAME_WORDS_OTHER_SPLIT),
             _level(one_shared, SURNAME_ONE_SHARED),
-            _level(SWAPPED_SQL, NAMES_SWAPPED, tf="s1", tf_own_u=True),
             _level(SWAPPED_PARTIAL_SQL, NAMES_SWAPPED_PARTIAL, tf="s1", tf_own_u=True),
             _else("different surnames"),
         ],
@@ -299,11 +301,31 @@ IDENTITY_COMPARISONS: tuple[tuple[str, str], ...] = (
 )
 
 
+def family_comparison() -> dict[str, Any]:
+    """Whether the two records name (or stand beside) the same relative (person_records.FamilyIndex).
+
+    Why: the records that say least about a parent (an NGO locate, a DNA
+    kit) say which child they are about, and that child stands beside the
+    parent in the parent's own records.  Family members share relatives too,
+    so agreement here is weighed by training like any other comparison.
+    """
+    return _comparison(
+        "family",
+        "relatives named",
+        [
+            _level("l.family_keys IS NULL OR r.family_keys IS NULL", MISSING, null=True),
+            _level("list_has_any(l.family_keys, r.family_keys)", RELATIVE_SHARED),
+            _else("no relative in common"),
+        ],
+    )
+
+
 def comparisons(extra_fields: Sequence[ExtraField] = ()) -> list[dict[str, Any]]:
     """Every comparison of the person model, extra fields last."""
     result = [given_name_comparison(), surname_comparison(), dob_comparison()]
     for column, description in IDENTITY_COMPARISONS:
         result.append(exact_comparison(column, description))
+    result.append(family_comparison())
     for extra in extra_fields:
         if extra.kind == "text":
             result.append(text_comparison(extra.column, extra.name.replace("_", " ")))
@@ -370,7 +392,9 @@ class BlockingKey:
     one_side_without_dob: bool = False
 
 
-def blocking_keys(extra_fields: Sequence[ExtraField], max_block: int, max_name_block: int) -> list[BlockingKey]:
+def blocking_keys(
+    extra_fields: Sequence[ExtraField], max_block: int, max_name_block: int
+) -> list[BlockingKey]:
     """The blocking keys, identifiers first.
 
     Why these: identifiers (A-number, FIN, ORR case id, apprehension event)
@@ -414,6 +438,14 @@ def blocking_keys(extra_fields: Sequence[ExtraField], max_block: int, max_name_b
             max_block,
         ),
         BlockingKey(
+            "relative_and_name",
+            "a relative named on both and the first given name or first surname",
+            "SELECT unique_id, w || '#' || unnest(family_keys) AS k "
+            "FROM (SELECT unique_id, family_keys, unnest(list_distinct([g1p, s1p])) AS w FROM f "
+            "WHERE family_keys IS NOT NULL) WHERE w IS NOT NULL",
+            max_block,
+        ),
+        BlockingKey(
             "token_pair_no_dob",
             "two name words, where a record has no date of birth",
             "SELECT unique_id, k FROM token_pairs",
@@ -427,8 +459,7 @@ def blocking_keys(extra_fields: Sequence[ExtraField], max_block: int, max_name_b
 def token_tables_sql() -> list[str]:
     """SQL creating ``tokens`` (one row per phonetic name word) and ``token_pairs`` (unordered pairs)."""
     return [
-        "CREATE OR REPLACE TEMP TABLE tokens AS "
-        "SELECT unique_id, unnest(name_tokens) AS token FROM f",
+        "CREATE OR REPLACE TEMP TABLE tokens AS SELECT unique_id, unnest(name_tokens) AS token FROM f",
         "CREATE OR REPLACE TEMP TABLE token_pairs AS "
         "SELECT DISTINCT a.unique_id, a.token || '|' || b.token AS k "
         "FROM tokens a JOIN tokens b ON a.unique_id = b.unique_id AND a.token < b.token",
@@ -469,10 +500,10 @@ def constraint_sql(alias_l: str = "l", alias_r: str = "r") -> str:
     an adult born twelve years or more apart are two people.  These come from
     FEEDS.md, not from a generator, which is why they are logic and not weights.
     """
-    l, r = alias_l, alias_r
+    left, right = alias_l, alias_r
     return (
-        f"coalesce(({l}.one_per_event AND {r}.one_per_event AND {l}.event_id = {r}.event_id), false) "
-        f"OR coalesce((({l}.role = 'child' AND {r}.role = 'adult') OR ({l}.role = 'adult' AND {r}.role = 'child')) "
-        f"AND abs(({l}.dob_y * 12 + {l}.dob_m) - ({r}.dob_y * 12 + {r}.dob_m)) >= "
+        f"coalesce(({left}.one_per_event AND {right}.one_per_event AND {left}.event_id = {right}.event_id), false) "
+        f"OR coalesce((({left}.role = 'child' AND {right}.role = 'adult') OR ({left}.role = 'adult' AND {right}.role = 'child')) "
+        f"AND abs(({left}.dob_y * 12 + {left}.dob_m) - ({right}.dob_y * 12 + {right}.dob_m)) >= "
         f"{CHILD_ADULT_MIN_GAP_YEARS * 12}, false)"
     )

@@ -19,6 +19,7 @@ import json
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,7 @@ FEATURE_SCHEMA = pa.schema(
         ("uac_id", pa.string()),
         ("role", pa.string()),
         ("one_per_event", pa.bool_()),
+        ("family_keys", pa.list_(pa.string())),
     ]
 )
 
@@ -277,7 +279,9 @@ class NameRoles:
         )
 
 
-def _name_parts(name: Any, roles: NameRoles | None = None) -> tuple[list[str], list[str], list[str], str | None]:
+def _name_parts(
+    name: Any, roles: NameRoles | None = None
+) -> tuple[list[str], list[str], list[str], str | None]:
     if not isinstance(name, Mapping):
         return [], [], [], None
     given = [t for t in (name.get("given") or []) if t]
@@ -307,42 +311,24 @@ def _ordered_key(values: Iterable[str | None]) -> str | None:
     return " ".join(present) if present else None
 
 
-def _display(given: list[str], surnames: list[str], raw: str | None) -> str | None:
-    words = given + surnames
-    return " ".join(words) if words else raw
+def _phonetic(word: str | None) -> str | None:
+    return (phonetic_key(word) or None) if word else None
 
 
-def feature_row(
-    record: LinkRecord, extra_fields: Sequence[ExtraField] = (), roles: NameRoles | None = None
+@lru_cache(maxsize=262144)
+def _name_features(
+    given: tuple[str, ...], surnames: tuple[str, ...], tokens: tuple[str, ...]
 ) -> dict[str, Any]:
-    """One record's comparable features (see FEATURE_SCHEMA), without its integer id.
-
-    Why each feature: ``g1``/``g2`` and ``s1``/``s2`` let SQL compare given
-    names and surnames as sets with one missing (``gset``, ``skey`` are the
-    set/order keys term frequencies are counted on); the ``*p`` columns are
-    :func:`reunify.names.phonetic_key` so accents, particles and the Spanish
-    transcriptions of Mayan sounds compare equal; ``name_tokens`` are the
-    phonetic keys of every name word, for blocking that does not trust the
-    given/surname split; the date of birth is split so that swaps and slips
-    can be recognised; ``uac_id`` is only the subject's own.  With ``roles``,
-    a free-text name whose given/surname split was guessed is re-split by the
-    roles its words take in the rest of the data (NameRoles).
-    """
-    fields = record.fields
-    given, surnames, tokens, raw = _name_parts(fields.get("name"), roles)
+    """The name columns of a feature row; cached, since one person's name recurs on all their records."""
     g1, g2 = _pair(given)
     s1, s2 = _pair(surnames)
-    g1p, g2p = (phonetic_key(g1) or None) if g1 else None, (phonetic_key(g2) or None) if g2 else None
-    s1p, s2p = (phonetic_key(s1) or None) if s1 else None, (phonetic_key(s2) or None) if s2 else None
+    g1p, g2p, s1p, s2p = _phonetic(g1), _phonetic(g2), _phonetic(s1), _phonetic(s2)
     token_keys: list[str] = []
     for token in tokens:
         key = phonetic_key(token)
         if key and key not in token_keys:
             token_keys.append(key)
-    born = _date_part(fields.get("dob"))
-    row: dict[str, Any] = {
-        "record_key": record.record_key,
-        "feed": record.feed,
+    return {
         "g1": g1,
         "g2": g2,
         "gset": _set_key((g1, g2)),
@@ -358,6 +344,43 @@ def feature_row(
         "spset": _set_key((s1p, s2p)),
         "name_tokens": token_keys[:MAX_BLOCKING_TOKENS],
         "tpset": _set_key(token_keys),
+    }
+
+
+def _display(given: list[str], surnames: list[str], raw: str | None) -> str | None:
+    words = given + surnames
+    return " ".join(words) if words else raw
+
+
+def feature_row(
+    record: LinkRecord,
+    extra_fields: Sequence[ExtraField] = (),
+    roles: NameRoles | None = None,
+    family: FamilyIndex | None = None,
+) -> dict[str, Any]:
+    """One record's comparable features (see FEATURE_SCHEMA), without its integer id.
+
+    Why each feature: ``g1``/``g2`` and ``s1``/``s2`` let SQL compare given
+    names and surnames as sets with one missing (``gset``, ``skey`` are the
+    set/order keys term frequencies are counted on); the ``*p`` columns are
+    :func:`reunify.names.phonetic_key` so accents, particles and the Spanish
+    transcriptions of Mayan sounds compare equal; ``name_tokens`` are the
+    phonetic keys of every name word, for blocking that does not trust the
+    given/surname split; the date of birth is split so that swaps and slips
+    can be recognised; ``uac_id`` is only the subject's own.  With ``roles``,
+    a free-text name whose given/surname split was guessed is re-split by the
+    roles its words take in the rest of the data (NameRoles); with
+    ``family``, ``family_keys`` names the relatives the record points to
+    (FamilyIndex).
+    """
+    fields = record.fields
+    given, surnames, tokens, raw = _name_parts(fields.get("name"), roles)
+    names = _name_features(tuple(given), tuple(surnames), tuple(tokens))
+    born = _date_part(fields.get("dob"))
+    row: dict[str, Any] = {
+        "record_key": record.record_key,
+        "feed": record.feed,
+        **names,
         "name_display": _display(given, surnames, raw),
         "dob": born.isoformat() if born else None,
         "dob_y": born.year if born else None,
@@ -370,13 +393,99 @@ def feature_row(
         "fin": _text(fields.get("fin")),
         "event_id": _text(fields.get("event_id")),
         "uac_id": _text(fields.get("uac_id")) if record.feed in OWN_UAC_ID_FEEDS else None,
-        "role": _role(record.feed, fields, born),
+        "role": (role := _role(record.feed, fields, born)),
         "one_per_event": record.feed == ONE_ROW_PER_PERSON_PER_EVENT_FEED,
+        "family_keys": (family or _NO_FAMILY).keys_for(record, role),
     }
     for extra in extra_fields:
         value = fields.get(extra.name)
         row[extra.column] = _text(value) if not isinstance(value, Mapping) else _text(json.dumps(value))
     return row
+
+
+#: At most this many relatives' name keys are kept per record.
+MAX_FAMILY_KEYS = 24
+
+
+def relative_keys(name: Any) -> list[str]:
+    """Keys naming one relative: the phonetic first word with each later word (``MARBIN|SUL``).
+
+    Why this shape: the first word of a name is the first given name in every
+    feed's writing order, and pairing it with each later word survives a
+    dropped second given name or surname and a guessed given/surname split.
+    """
+    if not isinstance(name, Mapping):
+        return []
+    words = [phonetic_key(word) for word in (name.get("tokens") or [])]
+    words = [word for word in words if word]
+    if len(words) < 2:
+        return []
+    first = words[0]
+    return [f"{first}|{word}" for word in dict.fromkeys(words[1:]) if word != first]
+
+
+@dataclass
+class FamilyIndex:
+    """Who each record names or stands beside as family, from the feed contract.
+
+    Why: a parent is often known by a record that says little else (an NGO
+    locate: a name and the child searched for; a DNA kit: a name and the
+    child's ORR case).  The same child appears next to the same parent in
+    other feeds: in the parent's apprehension event, in the parent's stated
+    children at ICE.  So each record gets the name keys of the relatives it
+    points to, and two records naming one relative support each other.  For a
+    child the relatives are the adults of its apprehension event and the
+    parents it stated at ORR.  Family members share these keys too, which is
+    why it is one comparison among many, weighed by training.
+    """
+
+    event_children: dict[str, set[str]] = field(default_factory=dict)
+    event_adults: dict[str, set[str]] = field(default_factory=dict)
+    case_children: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, records: Iterable[LinkRecord]) -> FamilyIndex:
+        index = cls()
+        for record in records:
+            fields = record.fields
+            keys = relative_keys(fields.get("name"))
+            if not keys:
+                continue
+            event = _text(fields.get("event_id"))
+            born = _date_part(fields.get("dob"))
+            role = _role(record.feed, fields, born)
+            if event is not None:
+                target = index.event_children if role == "child" else index.event_adults
+                target.setdefault(event, set()).update(keys)
+            case = _text(fields.get("uac_id")) if record.feed in OWN_UAC_ID_FEEDS else None
+            if case is not None:
+                index.case_children.setdefault(case, set()).update(keys)
+        return index
+
+    def keys_for(self, record: LinkRecord, role: str | None) -> list[str] | None:
+        fields = record.fields
+        keys: set[str] = set()
+        event = _text(fields.get("event_id"))
+        if role == "child":
+            if event is not None:
+                keys |= self.event_adults.get(event, set())
+            for parent in fields.get("stated_parents") or ():
+                if isinstance(parent, Mapping):
+                    keys.update(relative_keys(parent.get("name")))
+        else:
+            if event is not None:
+                keys |= self.event_children.get(event, set())
+            for child in fields.get("stated_children") or ():
+                if isinstance(child, Mapping):
+                    keys.update(relative_keys(child.get("name")))
+            keys.update(relative_keys(fields.get("child_name")))
+            case = _text(fields.get("child_uac_id"))
+            if case is not None:
+                keys |= self.case_children.get(case, set())
+        return sorted(keys)[:MAX_FAMILY_KEYS] or None
+
+
+_NO_FAMILY = FamilyIndex()
 
 
 def feature_schema(extra_fields: Sequence[ExtraField] = ()) -> pa.Schema:
@@ -415,7 +524,8 @@ def build_feature_table(
     """
     records = list(records)
     roles = NameRoles.learn(record.fields.get("name") for record in records)
-    rows = [feature_row(record, extra_fields, roles) for record in records]
+    family = FamilyIndex.build(records)
+    rows = [feature_row(record, extra_fields, roles, family) for record in records]
     rows.sort(key=lambda row: row["record_key"])
     for previous, current in itertools.pairwise(rows):
         if previous["record_key"] == current["record_key"]:

@@ -93,6 +93,8 @@ class PersonLinkSettings:
     ``within_feed`` False compares only records of different feeds (a
     link-only job such as FEBRL4).  ``deterministic_recall`` is the share of
     true pairs the deterministic rules are assumed to find, for the prior.
+    ``keep_candidates`` keeps every blocked pair in the result, to measure
+    what blocking lets through (a benchmark needs it, a rebuild does not).
     """
 
     link_threshold: float = 0.5
@@ -114,6 +116,7 @@ class PersonLinkSettings:
     extra_fields: tuple[ExtraField, ...] = ()
     threads: int | None = None
     memory_limit: str | None = "5GB"
+    keep_candidates: bool = False
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,9 @@ class PersonModel:
                     levels.append((level.get("label_for_charts", ""), 0.0))
                     continue
                 m, u = level.get("m_probability"), level.get("u_probability")
-                weight = math.log2(m / u) if isinstance(m, float) and isinstance(u, float) and m and u else None
+                weight = (
+                    math.log2(m / u) if isinstance(m, float) and isinstance(u, float) and m and u else None
+                )
                 levels.append((level.get("label_for_charts", ""), weight))
             result[comparison["output_column_name"]] = levels
         return result
@@ -214,7 +219,9 @@ class PersonLinkResult:
     pair), ``linked`` (ended in one cluster) and ``found_by`` (blocking key or
     ``component`` for pairs scored inside a candidate group).
     ``review_candidates`` are the pairs in the review band that no decision
-    settles.  ``features`` is the feature table, kept for explanations.
+    settles.  ``features`` is the feature table, kept for explanations
+    (``unique_id`` is the row's position).  ``candidates``, when asked for,
+    holds every blocked pair as (``unique_id_l``, ``unique_id_r``, ``found_by``).
     """
 
     clusters: dict[str, str]
@@ -225,6 +232,7 @@ class PersonLinkResult:
     blocking: list[dict[str, Any]]
     timings: dict[str, float]
     features: pa.Table = field(repr=False)
+    candidates: pa.Table | None = field(default=None, repr=False)
 
     def members(self) -> dict[str, list[str]]:
         """Cluster id -> its record keys, sorted."""
@@ -347,7 +355,10 @@ def _block(
     parts: list[str] = []
     keys = pm.blocking_keys(settings.extra_fields, settings.max_block, settings.max_name_block)
     for number, key in enumerate(keys):
-        _run(connection, f"CREATE OR REPLACE TABLE block_{number} AS {pm.key_pairs_sql(key, settings.within_feed)}")
+        _run(
+            connection,
+            f"CREATE OR REPLACE TABLE block_{number} AS {pm.key_pairs_sql(key, settings.within_feed)}",
+        )
         pairs = _run(connection, f"SELECT count(*) FROM block_{number}")[0][0]
         stats.append({"key": key.name, "description": key.description, "pairs": int(pairs)})
         parts.append(f"SELECT l, r, '{key.name}' AS match_key, {number} AS rank FROM block_{number}")
@@ -381,7 +392,9 @@ def _score(
     linker.table_management.register_blocked_pairs_for_predict(registered)
     predictions = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
     columns = ["p.unique_id_l", "p.unique_id_r", "p.match_weight", "p.match_probability", "p.match_key"]
-    cached = {column for (column, *_rest) in connection.execute(f"DESCRIBE {predictions.physical_name}").fetchall()}
+    cached = {
+        column for (column, *_rest) in connection.execute(f"DESCRIBE {predictions.physical_name}").fetchall()
+    }
     contributions = []
     for name in _comparison_names(model_settings):
         columns.append(f"p.gamma_{name}")
@@ -419,12 +432,20 @@ class _ConstraintColumns:
             one_per_event=table.column("one_per_event").to_pylist(),
             event_id=table.column("event_id").to_pylist(),
             role=table.column("role").to_pylist(),
-            month_of_birth=[y * 12 + m if y is not None and m is not None else None for y, m in zip(years, months, strict=True)],
+            month_of_birth=[
+                y * 12 + m if y is not None and m is not None else None
+                for y, m in zip(years, months, strict=True)
+            ],
         )
 
     def violated(self, a: int, b: int) -> bool:
         """Python twin of person_model.constraint_sql (tests check they agree)."""
-        if self.one_per_event[a] and self.one_per_event[b] and self.event_id[a] is not None and self.event_id[a] == self.event_id[b]:
+        if (
+            self.one_per_event[a]
+            and self.one_per_event[b]
+            and self.event_id[a] is not None
+            and self.event_id[a] == self.event_id[b]
+        ):
             return True
         roles = (self.role[a], self.role[b])
         if roles in (("child", "adult"), ("adult", "child")):
@@ -523,7 +544,9 @@ def link_persons(
         if size >= 2:
             model_settings = _train(db_api, registered, settings)
         else:
-            model_settings = _regularise(pm.settings_dict(settings.extra_fields), settings.m_floor, settings.m_floor)
+            model_settings = _regularise(
+                pm.settings_dict(settings.extra_fields), settings.m_floor, settings.m_floor
+            )
         model = PersonModel(
             settings=model_settings,
             term_frequencies=_term_frequencies(connection, registered.physical_name, model_settings),
@@ -535,6 +558,12 @@ def link_persons(
         linker = _linker(db_api, registered, model_settings)
         pairs_table, blocking = _block(connection, registered.physical_name, settings)
         counts["blocked_pairs"] = _run(connection, f"SELECT count(*) FROM {pairs_table}")[0][0]
+        candidates = None
+        if settings.keep_candidates:
+            candidates = _arrow(
+                connection,
+                f"SELECT join_key_l AS unique_id_l, join_key_r AS unique_id_r, match_key AS found_by FROM {pairs_table}",
+            )
 
         stage("scoring")
         scored = _score(connection, linker, db_api, pairs_table, model_settings, settings.pair_floor)
@@ -543,7 +572,17 @@ def link_persons(
         stage("clustering")
         constraints = _ConstraintColumns.from_table(features.table)
         clusters, rescored = _cluster(
-            connection, linker, db_api, model_settings, scored, size, must, cannot, constraints, settings, counts
+            connection,
+            linker,
+            db_api,
+            model_settings,
+            scored,
+            size,
+            must,
+            cannot,
+            constraints,
+            settings,
+            counts,
         )
     finally:
         connection.close()
@@ -569,6 +608,7 @@ def link_persons(
         blocking=blocking,
         timings=timings,
         features=features.table,
+        candidates=candidates,
     )
 
 
@@ -595,7 +635,10 @@ def _cluster(
     """Cluster assignment (unique_id -> smallest unique_id of its cluster) and the pairs scored inside groups."""
     human_cannot = set(cannot)
     strong = scored.filter(
-        pc.and_(pc.greater_equal(scored["match_probability"], settings.link_threshold), pc.invert(scored["constrained"]))
+        pc.and_(
+            pc.greater_equal(scored["match_probability"], settings.link_threshold),
+            pc.invert(scored["constrained"]),
+        )
     )
     edges = zip(strong["unique_id_l"].to_pylist(), strong["unique_id_r"].to_pylist(), strict=True)
     edges = [(a, b) for a, b in edges if (a, b) not in human_cannot]
@@ -671,15 +714,19 @@ def _cluster(
                 if (a, b) in weight
             }
         else:
-            local = {pair: value for pair, value in weight.items() if pair[0] in member_set and pair[1] in member_set}
-        local_must = [(a, b) for a, b in must if a in member_set]
+            local = {
+                pair: value
+                for pair, value in weight.items()
+                if pair[0] in member_set and pair[1] in member_set
+            }
+        local_must = [(a, b) for a, b in must if a in member_set] if must else []
         persons = refine_component(
             members,
             local,
             forbidden,
             local_must,
             merge_weight=merge_weight,
-            strong=[pair for pair in strong_pairs if pair[0] in member_set],
+            strong=[pair for pair in local if pair in strong_pairs],
             missing_weight=missing_weight,
             clip=settings.linkage_clip,
         )
@@ -731,10 +778,14 @@ def _pairs_table(
     }
     for name, mapping in _level_labels(model_settings).items():
         gammas = scored[f"gamma_{name}"].to_pylist()
-        columns[f"level_{name}"] = pa.array([mapping.get(g, "") for g in gammas], pa.string()).dictionary_encode()
+        columns[f"level_{name}"] = pa.array(
+            [mapping.get(g, "") for g in gammas], pa.string()
+        ).dictionary_encode()
         columns[f"mw_{name}"] = scored[f"mw_{name}"]
     columns["constrained"] = scored["constrained"]
-    columns["linked"] = pa.array([clusters[a] == clusters[b] for a, b in zip(left, right, strict=True)], pa.bool_())
+    columns["linked"] = pa.array(
+        [clusters[a] == clusters[b] for a, b in zip(left, right, strict=True)], pa.bool_()
+    )
     columns["found_by"] = scored["match_key"].cast(pa.string()).dictionary_encode()
     table = pa.table(columns)
     return table.sort_by([("record_key_l", "ascending"), ("record_key_r", "ascending")])
@@ -745,7 +796,8 @@ def _review(pairs: pa.Table, settings: PersonLinkSettings, decisions: PersonDeci
     low, high = settings.review_band
     probability = pairs["match_probability"]
     mask = pc.and_(
-        pc.and_(pc.greater_equal(probability, low), pc.less(probability, high)), pc.invert(pairs["constrained"])
+        pc.and_(pc.greater_equal(probability, low), pc.less(probability, high)),
+        pc.invert(pairs["constrained"]),
     )
     band = pairs.filter(mask)
     decided = set(decisions.must_link) | set(decisions.cannot_link)
@@ -759,7 +811,9 @@ def _review(pairs: pa.Table, settings: PersonLinkSettings, decisions: PersonDeci
         return band
     distance = pc.abs(pc.subtract(band["match_probability"], settings.merge_threshold))
     band = band.append_column("uncertainty", distance)
-    return band.sort_by([("uncertainty", "ascending"), ("record_key_l", "ascending")]).drop_columns(["uncertainty"])
+    return band.sort_by([("uncertainty", "ascending"), ("record_key_l", "ascending")]).drop_columns(
+        ["uncertainty"]
+    )
 
 
 # --------------------------------------------------------------------------- explanations
@@ -856,11 +910,15 @@ def explain_pair(
     for name in _comparison_names(model.settings):
         label = labels[name].get(scored[f"gamma_{name}"], "")
         weight = float(scored[f"mw_{name}"])
-        lines.append(ContributionLine(_title(name), label, weight, _sentence(name, label, weight, left, right)))
+        lines.append(
+            ContributionLine(_title(name), label, weight, _sentence(name, label, weight, left, right))
+        )
     return lines
 
 
-def score_feature_pair(model: PersonModel, left: Mapping[str, Any], right: Mapping[str, Any]) -> dict[str, Any]:
+def score_feature_pair(
+    model: PersonModel, left: Mapping[str, Any], right: Mapping[str, Any]
+) -> dict[str, Any]:
     """Score one pair of feature rows with a stored model: gamma_*, mw_* (tf included), match weight."""
     from splink import DuckDBAPI
 
@@ -878,13 +936,45 @@ def score_feature_pair(model: PersonModel, left: Mapping[str, Any], right: Mappi
         linker = _linker(db_api, registered, model.settings)
         for column, frequencies in model.term_frequencies.items():
             wanted = {str(row.get(column)) for row in (left, right) if row.get(column) is not None}
-            subset = frequencies.filter(pc.is_in(frequencies["value"].cast(pa.string()), pa.array(sorted(wanted), pa.string())))
+            subset = frequencies.filter(
+                pc.is_in(frequencies["value"].cast(pa.string()), pa.array(sorted(wanted), pa.string()))
+            )
             lookup = pa.table({column: subset["value"], f"tf_{column}": subset["tf"]})
             tf_frame = db_api.register(lookup, table_name=f"tf_lookup_{column}")
             linker.table_management.register_term_frequency_lookup(tf_frame, column)
         _run(connection, f"CREATE TABLE f AS SELECT * FROM {registered.physical_name}")
-        _run(connection, "CREATE TABLE one_pair AS SELECT 0::BIGINT AS join_key_l, 1::BIGINT AS join_key_r, 'explain' AS match_key")
+        _run(
+            connection,
+            "CREATE TABLE one_pair AS SELECT 0::BIGINT AS join_key_l, 1::BIGINT AS join_key_r, 'explain' AS match_key",
+        )
         scored = _score(connection, linker, db_api, "one_pair", model.settings, None)
     finally:
         connection.close()
     return scored.to_pylist()[0]
+
+
+def explain_scored_pair(result: PersonLinkResult, row: Mapping[str, Any]) -> list[ContributionLine]:
+    """The explanation of a pair the run already scored (a row of ``pairs`` or ``review_candidates``).
+
+    Why beside :func:`explain_pair`: that one re-scores through a DuckDB
+    session, about half a second a pair; a run's review queue holds hundreds of
+    pairs whose levels and weights are already in the row, so reading them is
+    enough and gives the same figures.
+    """
+    model = result.model
+    left = _feature_dict(result, row["record_key_l"])
+    right = _feature_dict(result, row["record_key_r"])
+    prior = math.log2(model.prior / (1 - model.prior))
+    lines = [
+        ContributionLine(
+            "prior",
+            "two records taken at random",
+            prior,
+            f"starting point: two records taken at random ({prior:+.1f})",
+        )
+    ]
+    for name in _comparison_names(model.settings):
+        label = str(row.get(f"level_{name}") or "")
+        weight = float(row.get(f"mw_{name}") or 0.0)
+        lines.append(ContributionLine(_title(name), label, weight, _sentence(name, label, weight, left, right)))
+    return lines

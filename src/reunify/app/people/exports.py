@@ -20,3 +20,22 @@ def export_persons(path: Path) -> int:
             writer.writerow([record_key, person_id])
             count += 1
     return count
+
+
+def export_relationships(path: Path) -> int:
+    """Every parent-child tie at any status: parent, child, relationship, status, score (EXPORTS.md)."""
+    from .models import Tie
+
+    count = 0
+    with atomic_text_file(path) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["parent_person_id", "child_person_id", "relationship", "status", "score"])
+        rows = (
+            Tie.objects.order_by("child__public_id", "parent__public_id")
+            .values_list("parent__public_id", "child__public_id", "relationship", "status", "probability")
+            .iterator(chunk_size=5000)
+        )
+        for parent, child, relationship, status, probability in rows:
+            writer.writerow([parent, child, relationship, status, f"{probability:.6f}"])
+            count += 1
+    return count

@@ -107,3 +107,56 @@ class PersonReview(models.Model):
 
     class Meta:
         ordering = ["-match_probability", "record_key_a", "record_key_b"]
+
+
+class Tie(models.Model):
+    """A parent-child tie between two persons, as the family model (or a person) decided it."""
+
+    CONFIRMED = "CONFIRMED"
+    PROBABLE = "PROBABLE"
+    CANDIDATE = "CANDIDATE"
+    REJECTED = "REJECTED"
+    STATUSES = [(s, s.title()) for s in (CONFIRMED, PROBABLE, CANDIDATE, REJECTED)]
+
+    run = models.ForeignKey(LinkRun, on_delete=models.CASCADE, related_name="ties")
+    parent = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="ties_as_parent")
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="ties_as_child")
+    relationship = models.CharField(max_length=8)  # MOTHER, FATHER or PARENT
+    status = models.CharField(max_length=10, choices=STATUSES)
+    probability = models.FloatField()
+    evidence = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["child__public_id", "relationship"]
+        constraints = [models.UniqueConstraint(fields=["parent", "child"], name="one_tie_per_pair")]
+
+
+class TieDecision(models.Model):
+    """A person's decision that an adult is, or is not, a child's parent. Append-only; the latest is in force.
+
+    Anchored on record keys rather than person ids, so the decision still
+    finds its people if a later run renumbers or merges them.
+    """
+
+    CONFIRM = "CONFIRM"
+    REJECT = "REJECT"
+
+    parent_record_key = models.CharField(max_length=200)
+    child_record_key = models.CharField(max_length=200)
+    decision = models.CharField(max_length=8, choices=[(CONFIRM, "is the parent"), (REJECT, "is not")])
+    decided_by = models.CharField(max_length=150)
+    decided_at = models.DateTimeField()
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+
+class PersonFlag(models.Model):
+    """A finding about a person that someone must look at, e.g. an adult DNA excluded as the parent."""
+
+    run = models.ForeignKey(LinkRun, on_delete=models.CASCADE, related_name="flags")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="flags")
+    kind = models.CharField(max_length=40)
+    text = models.TextField()
+    record_keys = models.JSONField(default=list)

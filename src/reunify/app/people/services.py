@@ -13,15 +13,26 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from reunify.app.records.models import Record
+from reunify.linkage.model_store import save_model
 from reunify.linkage.person_records import LinkRecord
-from reunify.linkage.persons import PersonDecisions, PersonLinkResult, explain_pair, link_persons
+from reunify.linkage.persons import PersonDecisions, PersonLinkResult, explain_scored_pair, link_persons
 
-from .models import LinkRun, Person, PersonDecision, PersonRecord, PersonReview
+from .models import (
+    LinkRun,
+    Person,
+    PersonDecision,
+    PersonFlag,
+    PersonRecord,
+    PersonReview,
+    Tie,
+    TieDecision,
+)
 
 Progress = Callable[[str, int, int], None]
 
@@ -122,7 +133,105 @@ def persons_link(progress: Progress | None = None) -> LinkRun:
     decisions = person_decisions_in_force()
     records = list(current_link_records())
     result = link_persons(records, decisions=decisions, progress=progress)
-    return _store(result, started, len(records))
+    save_model(result.model, model_folder())
+    run = _store(result, started, len(records))
+    if progress:
+        progress("family ties", 0, 1)
+    ties_link(run, records)
+    if progress:
+        progress("family ties", 1, 1)
+    return run
+
+
+def tie_decisions_in_force(person_of: dict[str, str]):
+    """The latest decision about each (parent, child), translated from record keys to this run's persons."""
+    from reunify.linkage.ties import TieDecisions
+
+    latest: dict[tuple[str, str], str] = {}
+    for decision in TieDecision.objects.order_by("decided_at", "id"):
+        parent = person_of.get(decision.parent_record_key)
+        child = person_of.get(decision.child_record_key)
+        if parent and child:
+            latest[(parent, child)] = decision.decision
+    return TieDecisions(
+        confirmed=tuple(pair for pair, kind in latest.items() if kind == TieDecision.CONFIRM),
+        rejected=tuple(pair for pair, kind in latest.items() if kind == TieDecision.REJECT),
+    )
+
+
+def ties_link(run: LinkRun, records: list[LinkRecord]) -> int:
+    """Propose parent-child ties between this run's persons and store them with their evidence."""
+    from reunify.linkage.ties import link_ties
+
+    person_of = dict(persons_by_record())
+    result = link_ties(records, person_of, decisions=tie_decisions_in_force(person_of))
+    pk_of = dict(Person.objects.filter(retired_run__isnull=True).values_list("public_id", "id"))
+    with transaction.atomic():
+        Tie.objects.all().delete()
+        PersonFlag.objects.all().delete()
+        Tie.objects.bulk_create(
+            [
+                Tie(
+                    run=run,
+                    parent_id=pk_of[tie.parent],
+                    child_id=pk_of[tie.child],
+                    relationship=tie.relationship,
+                    status=tie.status,
+                    probability=tie.probability,
+                    evidence=[
+                        {
+                            "kind": e.kind,
+                            "weight": e.weight,
+                            "text": e.text,
+                            "record_keys": list(e.record_keys),
+                        }
+                        for e in tie.evidence
+                    ],
+                )
+                for tie in result.ties
+            ],
+            batch_size=2000,
+        )
+        PersonFlag.objects.bulk_create(
+            [
+                PersonFlag(
+                    run=run,
+                    person_id=pk_of[flag.person],
+                    kind=flag.kind,
+                    text=flag.text,
+                    record_keys=list(flag.record_keys),
+                )
+                for flag in result.flags
+            ],
+            batch_size=2000,
+        )
+    return len(result.ties)
+
+
+def _representative_record(reference: str) -> str:
+    """A record key for a person id or record key: decisions are anchored on records, not on ids."""
+    if ":" in reference:
+        if not Record.objects.filter(record_key=reference).exists():
+            raise ValueError(f"no such record: {reference}")
+        return reference
+    keys = person_members(reference)
+    if not keys:
+        raise ValueError(f"no such person: {reference}")
+    return keys[0]
+
+
+def tie_decide(parent: str, child: str, confirm: bool, decided_by: str, reason: str) -> TieDecision:
+    """Confirm or reject that ``parent`` is ``child``'s parent (person ids or record keys); every run obeys it."""
+    if not reason.strip():
+        raise ValueError("a decision needs a reason: say what shows this adult is or is not the parent")
+    return TieDecision.objects.create(
+        parent_record_key=_representative_record(parent),
+        child_record_key=_representative_record(child),
+        decision=TieDecision.CONFIRM if confirm else TieDecision.REJECT,
+        decided_by=decided_by,
+        decided_at=timezone.now(),
+        reason=reason.strip(),
+    )
 
 
 def _store(result: PersonLinkResult, started, record_count: int) -> LinkRun:
@@ -175,7 +284,7 @@ def _store(result: PersonLinkResult, started, record_count: int) -> LinkRun:
         PersonReview.objects.filter(status=PersonReview.OPEN).delete()
         reviews = []
         for row in result.review_candidates.to_pylist():
-            lines = explain_pair(result, row["record_key_l"], row["record_key_r"])
+            lines = explain_scored_pair(result, row)
             reviews.append(
                 PersonReview(
                     run=run,
@@ -241,3 +350,113 @@ def person_members(public_id: str) -> list[str]:
     return sorted(
         PersonRecord.objects.filter(person__public_id=public_id).values_list("record__record_key", flat=True)
     )
+
+
+def model_folder() -> Path:
+    """Where trained person models are kept, one folder per model version."""
+    from django.conf import settings
+
+    return Path(settings.VAR_DIR) / "models"
+
+
+def resolve_person(reference: str) -> Person:
+    """A person from a public id or a record key; a retired id leads to the person it was merged into."""
+    if ":" in reference:
+        link = PersonRecord.objects.select_related("person").filter(record__record_key=reference).first()
+        if link is None:
+            known = Record.objects.filter(record_key=reference).exists()
+            raise LookupError(
+                f"record {reference} has not been linked yet (run `reunify link`)"
+                if known
+                else f"no such record: {reference}"
+            )
+        return link.person
+    person = Person.objects.filter(public_id=reference).first()
+    if person is None:
+        raise LookupError(f"no such person: {reference}")
+    seen = {person.pk}
+    while person.merged_into_id is not None and person.merged_into_id not in seen:
+        seen.add(person.merged_into_id)
+        person = Person.objects.get(pk=person.merged_into_id)
+    return person
+
+
+MAX_EXPLAINED_RECORDS = 12
+
+
+def person_explanation(reference: str) -> dict:
+    """The evidence behind a person: the records side by side and, for each record, its strongest link.
+
+    Each link is re-scored with the model of the run that made the person, so
+    the weights shown are the ones that decided it.
+    """
+    from reunify.linkage.model_store import load_model
+    from reunify.linkage.persons import explain_pair
+
+    person = resolve_person(reference)
+    keys = person_members(person.public_id)
+    records = {r.record_key: r for r in Record.objects.filter(record_key__in=keys).select_related("delivery")}
+    run = LinkRun.objects.exclude(model_version="").order_by("-started_at").first()
+    links: list[dict] = []
+    if run is not None and len(keys) > 1:
+        model = load_model(model_folder() / run.model_version)
+        link_records = {k: LinkRecord(k, records[k].feed, records[k].fields) for k in keys}
+        explained = keys[:MAX_EXPLAINED_RECORDS]
+        best: dict[str, tuple[float, str, list]] = {}
+        for i, a in enumerate(explained):
+            for b in explained[i + 1 :]:
+                lines = explain_pair(model, link_records[a], link_records[b])
+                weight = sum(line.weight for line in lines)
+                for one, other in ((a, b), (b, a)):
+                    if one not in best or weight > best[one][0]:
+                        best[one] = (weight, other, lines)
+        done: set[frozenset[str]] = set()
+        for key in explained:
+            weight, other, lines = best[key]
+            pair = frozenset((key, other))
+            if pair in done:
+                continue
+            done.add(pair)
+            links.append(
+                {
+                    "record_key_a": key,
+                    "record_key_b": other,
+                    "match_weight": weight,
+                    "match_probability": 1 / (1 + 2 ** (-weight)),
+                    "lines": [{"label": x.label, "weight": x.weight, "text": x.text} for x in lines],
+                }
+            )
+    return {
+        "person_id": person.public_id,
+        "asked_for": reference,
+        "records": [
+            {
+                "record_key": key,
+                "feed": records[key].feed,
+                "delivery_date": records[key].delivery_date.isoformat(),
+                "fields": records[key].fields,
+            }
+            for key in keys
+        ],
+        "links": links,
+        "model_version": run.model_version if run else "",
+        "records_not_explained": max(len(keys) - MAX_EXPLAINED_RECORDS, 0),
+    }
+
+
+def tie_explanation(parent: str, child: str) -> dict:
+    """The evidence behind a tie, as the family model recorded it, and any decision about it."""
+    parent_person, child_person = resolve_person(parent), resolve_person(child)
+    tie = Tie.objects.filter(parent=parent_person, child=child_person).first()
+    if tie is None:
+        raise LookupError(
+            f"no tie is held between {parent_person.public_id} (parent) and {child_person.public_id} (child)"
+        )
+    return {
+        "parent_person_id": parent_person.public_id,
+        "child_person_id": child_person.public_id,
+        "relationship": tie.relationship,
+        "status": tie.status,
+        "probability": tie.probability,
+        "evidence": tie.evidence,
+    }

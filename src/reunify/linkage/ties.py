@@ -1,0 +1,603 @@
+"""Family ties: which person is whose mother or father, how sure, and on what evidence.
+
+The agencies share no identifier and no system held the link between a
+separated child and its parent; this module rebuilds it from what the
+records say, after the person linkage has decided which records are one
+person (``person_of``: record key -> person id).
+
+How, in four steps:
+
+1. **Profiles** (ties_people): everything each person's records say that
+   bears on family -- names in every spelling, birth date, sex, country and
+   language, apprehension events and CBP family groups, ICE stays, the
+   parents a child named (ORR), the children an adult named (ICE, with ages),
+   the child an NGO-located parent is looking for, DNA tests.
+2. **Candidates** (ties_candidates): (adult, child) pairs connected by a
+   shared event or family group, a joint booking into a facility, a DNA test,
+   or a name someone stated for the other (looked up by phonetic keys of a
+   given name and a surname, filtered by age).  Near-linear in the records.
+3. **Scoring** (ties_features, ties_model): each pair is compared on seven
+   kinds of evidence, each discretised into levels: together (family group
+   and relationship, shared event, joint booking), the parents the child
+   named (name and MOTHER/FATHER against the adult's sex), the children the
+   adult named at ICE (name and age), the child an NGO locate names (name
+   and age), surname inheritance read with the adult's sex, the age gap, and
+   country/language.  The weight of every level is learnt on this run's
+   candidate pairs by EM (a Fellegi-Sunter / naive-Bayes mixture), with the
+   pairs a DNA test or a person has settled clamped to their known class.
+   We chose EM anchored by DNA labels over a classifier trained on DNA
+   labels alone because DNA tests are not a sample of candidates (they are
+   done on separated families and on suspected false parents), and over
+   hand-set weights because those would fit one generator, not the next
+   year's feeds.  The result is a probability per pair and, for every level,
+   a readable weight log2(m/u).
+4. **Decisions and constraints**: a human decision outranks everything (a
+   confirmed tie is CONFIRMED, a rejected tie REJECTED and never returns); a
+   DNA INCLUSION makes a tie CONFIRMED and an EXCLUSION makes it REJECTED and
+   flags the adult who presented as the parent; a parent must be older than
+   the child; probability >= ``probable_threshold`` is PROBABLE, the review
+   band [``review_threshold``, ``probable_threshold``) CANDIDATE, below is
+   dropped; a child has at most one asserted mother and one asserted father
+   (the most probable keeps the place, a competitor is sent to review as
+   CANDIDATE).  The relationship is MOTHER or FATHER from the parent's sex,
+   from the child's own word for a parent it named when the sex is unknown,
+   else PARENT.
+
+The core knows nothing of Django; the application stores ``TieResult``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from reunify.linkage.person_records import LinkRecord
+from reunify.linkage.ties_candidates import (
+    SOURCE_BIT,
+    CandidateSettings,
+    Pair,
+    generate_candidates,
+    sources_of,
+)
+from reunify.linkage.ties_features import (
+    COMPARISONS,
+    CONTEXT_COMPARISON,
+    CONTEXT_OF_TOGETHER,
+    CONTEXTS,
+    FULL,
+    GIVEN_ONLY,
+    MOST,
+    CompareContext,
+    explain_pair,
+    match_name,
+    pattern_of,
+)
+from reunify.linkage.ties_model import ContextRule, TieModel, fit_tie_model
+from reunify.linkage.ties_people import DnaRow, PersonProfile, build_profiles
+
+__all__ = [
+    "CANDIDATE",
+    "CONFIRMED",
+    "PROBABLE",
+    "REJECTED",
+    "Evidence",
+    "Tie",
+    "TieDecisions",
+    "TieFlag",
+    "TieModel",
+    "TieResult",
+    "TieSettings",
+    "link_ties",
+]
+
+CONFIRMED, PROBABLE, CANDIDATE, REJECTED = "CONFIRMED", "PROBABLE", "CANDIDATE", "REJECTED"
+MOTHER, FATHER, PARENT = "MOTHER", "FATHER", "PARENT"
+_STATUS_RANK = {CONFIRMED: 0, PROBABLE: 1, CANDIDATE: 2, REJECTED: 3}
+
+
+# --------------------------------------------------------------------------- public types
+
+
+@dataclass(frozen=True)
+class TieDecisions:
+    """Human decisions about (parent person, child person) pairs, applied on every run.
+
+    A confirmed pair is a CONFIRMED tie whatever the records say; a rejected
+    pair is REJECTED and never comes back.  A pair may not be both: the
+    decision log must be made consistent first.
+    """
+
+    confirmed: tuple[tuple[str, str], ...] = ()
+    rejected: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        confirmed = tuple(sorted({(str(p), str(c)) for p, c in self.confirmed}))
+        rejected = tuple(sorted({(str(p), str(c)) for p, c in self.rejected}))
+        both = set(confirmed) & set(rejected)
+        if both:
+            raise ValueError(f"ties decided both confirmed and rejected: {sorted(both)[:5]}")
+        object.__setattr__(self, "confirmed", confirmed)
+        object.__setattr__(self, "rejected", rejected)
+
+
+@dataclass(frozen=True)
+class TieSettings:
+    """Thresholds and limits of a tie run; the defaults are meant for the feeds of FEEDS.md at any size.
+
+    ``probable_threshold`` and ``review_threshold`` are tie probabilities:
+    at or above the first a tie is PROBABLE (asserted without review), in
+    [review, probable) it is a CANDIDATE for a person to review, below it is
+    dropped.  They are set by what a wrong assertion costs (a child handed to
+    the wrong adult) against a reviewer's time, not tuned to a scenario.
+
+    Candidate generation: events and family groups with more than
+    ``max_group_persons`` persons are not expanded pair by pair (a crowd is
+    not a family); ``stay_window_minutes`` is how close two ICE book-ins into
+    one facility must be for a pair (``stay_close_minutes`` separates "booked
+    in together" from "close in time"); ``max_name_hits`` caps the persons one
+    stated name may point at; ``min_offspring_gap_years`` lets two adults (or
+    two persons of unknown role) in one event be parent and adult offspring
+    when their birth dates are that far apart; ``age_tolerance`` is the years
+    a stated age may differ from the age by birth date (plus one for an
+    estimated birth date; candidate look-ups allow one more).
+
+    EM: ``pseudo_count`` per level and class, ``context_strength`` (in pairs)
+    with which a context's level distribution is shrunk towards the pooled one
+    (ties_model.ContextRule), ``probability_floor`` for m and u, ``max_iterations`` and ``tolerance``.  ``keep_candidates`` returns every
+    candidate pair with its probability in ``TieResult.candidates`` (for a
+    benchmark measuring candidate recall; a rebuild does not need it).
+    """
+
+    probable_threshold: float = 0.9
+    review_threshold: float = 0.5
+    max_group_persons: int = 40
+    stay_window_minutes: float = 60.0
+    stay_close_minutes: float = 1.0
+    max_name_hits: int = 50
+    min_offspring_gap_years: float = 13.0
+    age_tolerance: int = 1
+    pseudo_count: float = 1.0
+    context_strength: float = 20.0
+    probability_floor: float = 1e-6
+    max_iterations: int = 500
+    tolerance: float = 1e-7
+    keep_candidates: bool = False
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.review_threshold <= self.probable_threshold < 1.0:
+            raise ValueError("thresholds must satisfy 0 < review_threshold <= probable_threshold < 1")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One piece of evidence behind a tie, in plain words.
+
+    ``weight`` is the learnt log2 Bayes factor of the level found (the
+    ``prior`` line carries the model's prior odds, so the lines of a tie add
+    up to its match weight); DNA, decisions and constraints carry 0.0 because
+    they decide the status rather than weigh on the probability.
+    ``record_keys`` are the records the evidence was read from.
+    """
+
+    kind: str
+    weight: float
+    text: str
+    record_keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Tie:
+    """A parent-child tie between two persons.
+
+    ``probability`` is the probability that the tie is real: 1.0 when a DNA
+    inclusion or a person confirmed it, 0.0 when an exclusion or a person
+    rejected it, else the model's; ``model_probability`` is always what the
+    records alone say.  ``found_by`` names the candidate sources that found
+    the pair (ties_candidates.SOURCES).
+    """
+
+    parent: str
+    child: str
+    relationship: str
+    status: str
+    probability: float
+    evidence: list[Evidence]
+    model_probability: float = 0.0
+    found_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TieFlag:
+    """A finding about a person that someone must look at (e.g. "presented as parent, DNA EXCLUSION")."""
+
+    person: str
+    kind: str
+    text: str
+    record_keys: tuple[str, ...] = ()
+    other: str | None = None
+
+
+@dataclass
+class TieResult:
+    """What a tie run produced: the ties at every status (dropped pairs are not ties), flags, counts, the model.
+
+    ``candidates``, when the settings ask for it, lists every candidate pair
+    as (parent person, child person, model probability, sources).
+    """
+
+    ties: list[Tie]
+    flags: list[TieFlag]
+    counts: dict[str, int]
+    model: TieModel
+    timings: dict[str, float] = field(default_factory=dict)
+    candidates: list[tuple[str, str, float, tuple[str, ...]]] | None = field(default=None, repr=False)
+
+    def by_child(self) -> dict[str, list[Tie]]:
+        """Child person -> its ties, best first."""
+        out: dict[str, list[Tie]] = defaultdict(list)
+        for tie in self.ties:
+            out[tie.child].append(tie)
+        for ties in out.values():
+            ties.sort(key=lambda t: (_STATUS_RANK[t.status], -t.probability, t.parent))
+        return dict(out)
+
+
+# --------------------------------------------------------------------------- the run
+
+
+@dataclass
+class _PairState:
+    """A scored pair on its way to becoming a tie (or being dropped)."""
+
+    adult: PersonProfile
+    child: PersonProfile
+    sources: int
+    pattern: tuple[int, ...]
+    model_probability: float
+    status: str | None = None
+    probability: float = 0.0
+    relationship: str = PARENT
+    notes: list[Evidence] = field(default_factory=list)
+
+
+def link_ties(
+    records: Iterable[LinkRecord],
+    person_of: Mapping[str, str],
+    decisions: TieDecisions | None = None,
+    settings: TieSettings | None = None,
+) -> TieResult:
+    """Propose every parent-child tie between the persons of ``person_of``, with its evidence and status.
+
+    See the module docstring for the method.  Decisions naming a person no
+    record belongs to are counted (``decisions_unknown_persons``) and
+    otherwise ignored: the person may have been merged away.
+    """
+    settings = settings or TieSettings()
+    decisions = decisions or TieDecisions()
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 3)
+        clock = now
+
+    profiles, profile_counts = build_profiles(records, person_of)
+    counts: Counter[str] = Counter(profile_counts)
+    by_person = {profile.person: profile for profile in profiles}
+    lap("profiles")
+
+    candidates = generate_candidates(
+        profiles,
+        CandidateSettings(
+            max_group_persons=settings.max_group_persons,
+            stay_window_minutes=settings.stay_window_minutes,
+            max_name_hits=settings.max_name_hits,
+            min_offspring_gap_years=settings.min_offspring_gap_years,
+            age_tolerance=settings.age_tolerance + 1,
+        ),
+    )
+    counts.update({f"candidates_{k}" if k != "pairs" else "candidate_pairs": v for k, v in candidates.counts.items()})
+    decided: dict[Pair, bool] = {}
+    for pairs, verdict in ((decisions.confirmed, True), (decisions.rejected, False)):
+        for parent, child in pairs:
+            adult_profile, child_profile = by_person.get(parent), by_person.get(child)
+            if adult_profile is None or child_profile is None or parent == child:
+                counts["decisions_unknown_persons"] += 1
+                continue
+            pair = (adult_profile.index, child_profile.index)
+            decided[pair] = verdict
+            candidates.pairs[pair] = candidates.pairs.get(pair, 0) | SOURCE_BIT["decision"]
+            counts["decisions_confirmed" if verdict else "decisions_rejected"] += 1
+    lap("candidates")
+
+    context = CompareContext(
+        stay_close_minutes=settings.stay_close_minutes,
+        stay_window_minutes=settings.stay_window_minutes,
+        age_tolerance=settings.age_tolerance,
+        language_share=CompareContext.learn_languages(profiles),
+    )
+    pair_list = list(candidates.pairs.items())
+    patterns = [pattern_of(profiles[a], profiles[c], context) for (a, c), _ in pair_list]
+    dna_verdicts = {pair: _dna_verdict(rows) for pair, rows in candidates.dna.items()}
+    labels: list[bool | None] = []
+    for pair, _ in pair_list:
+        label = decided.get(pair)
+        if label is None:
+            verdict = dna_verdicts.get(pair)
+            label = None if verdict is None or verdict[0] is None else verdict[0] == "INCLUSION"
+        labels.append(label)
+    lap("comparisons")
+
+    names = [comparison.name for comparison in COMPARISONS]
+    rule = ContextRule(names.index(CONTEXT_COMPARISON), CONTEXTS, CONTEXT_OF_TOGETHER)
+    model = fit_tie_model(
+        COMPARISONS,
+        patterns,
+        labels,
+        rule=rule,
+        pseudo_count=settings.pseudo_count,
+        context_strength=settings.context_strength,
+        floor=settings.probability_floor,
+        max_iterations=settings.max_iterations,
+        tolerance=settings.tolerance,
+    )
+    counts["em_iterations"] = model.iterations
+    lap("training")
+
+    flags: list[TieFlag] = []
+    states: list[_PairState] = []
+    for ((adult_index, child_index), sources), pattern in zip(pair_list, patterns, strict=True):
+        state = _PairState(profiles[adult_index], profiles[child_index], sources, pattern, model.probability(pattern))
+        _decide(state, decided.get((adult_index, child_index)), dna_verdicts.get((adult_index, child_index)), settings, flags)
+        if state.status is not None:
+            state.relationship = _relationship(state.adult, state.child)
+            states.append(state)
+    _one_mother_one_father(states, flags)
+    lap("decisions")
+
+    ties = [_tie(state, model, context) for state in states]
+    ties.sort(key=lambda t: (t.child, _STATUS_RANK[t.status], -t.probability, t.parent))
+    for adult_index, row in candidates.unmatched_dna:
+        flags.append(
+            TieFlag(
+                person=profiles[adult_index].person,
+                kind="DNA_CHILD_NOT_FOUND",
+                text=(
+                    f"DNA test {row.record_key} ({row.result or 'no result'}) names child {row.child_uac_id}, "
+                    "whose referral is not among the records"
+                ),
+                record_keys=(row.record_key,),
+            )
+        )
+    lap("ties")
+
+    for tie in ties:
+        counts[f"ties_{tie.status.lower()}"] += 1
+        counts[f"ties_{tie.relationship.lower()}"] += 1
+    counts["ties"] = len(ties)
+    counts["children_with_candidate"] = len({t.child for t in ties if t.status == CANDIDATE})
+    counts["children_with_asserted"] = len({t.child for t in ties if t.status in (CONFIRMED, PROBABLE)})
+    for flag in flags:
+        counts[f"flags_{flag.kind.lower()}"] += 1
+    counts["flags"] = len(flags)
+
+    kept = None
+    if settings.keep_candidates:
+        kept = [
+            (profiles[a].person, profiles[c].person, model.probability(pattern), sources_of(sources))
+            for ((a, c), sources), pattern in zip(pair_list, patterns, strict=True)
+        ]
+    return TieResult(ties=ties, flags=flags, counts=dict(counts), model=model, timings=timings, candidates=kept)
+
+
+# --------------------------------------------------------------------------- status
+
+
+def _dna_verdict(rows: list[DnaRow]) -> tuple[str | None, DnaRow | None, bool]:
+    """(INCLUSION / EXCLUSION / None, the row that decides, whether conclusive rows disagree).
+
+    INCONCLUSIVE is no evidence.  When conclusive rows disagree the latest
+    reported one decides and the disagreement is flagged.
+    """
+    conclusive = [row for row in rows if row.result in ("INCLUSION", "EXCLUSION")]
+    if not conclusive:
+        return None, None, False
+    conclusive.sort(key=lambda r: (r.reported_at is not None, r.reported_at or 0, r.record_key))
+    latest = conclusive[-1]
+    conflict = len({row.result for row in conclusive}) > 1
+    return latest.result, latest, conflict
+
+
+def _decide(
+    state: _PairState,
+    decided: bool | None,
+    dna: tuple[str | None, DnaRow | None, bool] | None,
+    settings: TieSettings,
+    flags: list[TieFlag],
+) -> None:
+    """Status before the one-mother-one-father constraint: decisions, then DNA, then age, then the model."""
+    adult, child = state.adult, state.child
+    result, row, conflict = dna if dna is not None else (None, None, False)
+    if row is not None:
+        child_keys = [k for k in child.record_keys if k.startswith("orr_referrals:")][:2]
+        state.notes.append(
+            Evidence(
+                "dna",
+                0.0,
+                f"DNA {result} ({row.record_key}, reported {row.reported_at or 'on an unknown date'}): the tested adult "
+                f"{'is' if result == 'INCLUSION' else 'is not'} the parent of child {row.child_uac_id}",
+                (row.record_key, *child_keys),
+            )
+        )
+        if conflict:
+            flags.append(
+                TieFlag(
+                    adult.person,
+                    "DNA_CONFLICT",
+                    f"conclusive DNA results disagree for this adult and child {child.person}; the latest "
+                    f"({row.record_key}, {result}) is applied",
+                    (row.record_key,),
+                    child.person,
+                )
+            )
+    if decided is not None:
+        state.status = CONFIRMED if decided else REJECTED
+        state.probability = 1.0 if decided else 0.0
+        state.notes.append(
+            Evidence("decision", 0.0, f"{'confirmed' if decided else 'rejected'} by a person's decision", ())
+        )
+        return
+    if result == "EXCLUSION":
+        state.status, state.probability = REJECTED, 0.0
+        assert row is not None
+        flags.append(
+            TieFlag(
+                adult.person,
+                "DNA_EXCLUSION",
+                f"presented as parent, DNA EXCLUSION: {_presentation(adult, child)}; "
+                f"DNA test {row.record_key} excludes this adult as the parent of child {row.child_uac_id}",
+                (row.record_key, *_presentation_keys(adult, child)),
+                child.person,
+            )
+        )
+        return
+    if result == "INCLUSION":
+        state.status, state.probability = CONFIRMED, 1.0
+        if adult.dob is not None and child.dob is not None and adult.dob >= child.dob:
+            assert row is not None
+            flags.append(
+                TieFlag(
+                    adult.person,
+                    "DNA_DATES_DISAGREE",
+                    f"DNA INCLUSION ({row.record_key}) but the records make the parent (born {adult.dob}) "
+                    f"no older than the child (born {child.dob}): a birth date or a person link is wrong",
+                    (row.record_key, *adult.dob_keys[:1], *child.dob_keys[:1]),
+                    child.person,
+                )
+            )
+        return
+    if adult.dob is not None and child.dob is not None and adult.dob >= child.dob:
+        return  # a parent must be older than the child: never a tie
+    probability = state.model_probability
+    state.probability = probability
+    if probability >= settings.probable_threshold:
+        state.status = PROBABLE
+    elif probability >= settings.review_threshold:
+        state.status = CANDIDATE
+
+
+def _presentation(adult: PersonProfile, child: PersonProfile) -> str:
+    """How the adult presented as the child's parent, in words, from the records."""
+    for group in sorted(adult.family_groups.keys() & child.family_groups.keys()):
+        codes = adult.family_groups[group][0]
+        if codes & {"HEAD", "SPOUSE"}:
+            return f"apprehended with the child as {'/'.join(sorted(codes))} of family group {group}"
+    shared = sorted(adult.events.keys() & child.events.keys())
+    if shared:
+        return f"apprehended with the child in event {shared[0]}"
+    for stated in adult.stated_children:
+        if match_name(stated.name, child.name_sets) in (FULL, MOST, GIVEN_ONLY):
+            return f"named the child '{stated.name.text}' at an ICE interview"
+    return "tested as the child's parent"
+
+
+def _presentation_keys(adult: PersonProfile, child: PersonProfile) -> list[str]:
+    for group in sorted(adult.family_groups.keys() & child.family_groups.keys()):
+        return adult.family_groups[group][1][:1] + child.family_groups[group][1][:1]
+    for event in sorted(adult.events.keys() & child.events.keys()):
+        return adult.events[event][:1] + child.events[event][:1]
+    return []
+
+
+def _relationship(adult: PersonProfile, child: PersonProfile) -> str:
+    """MOTHER / FATHER from the parent's sex; else from the child's own word for a parent it named; else PARENT."""
+    if adult.sex == "F":
+        return MOTHER
+    if adult.sex == "M":
+        return FATHER
+    said = {
+        stated.relationship
+        for stated in child.stated_parents
+        if stated.relationship in (MOTHER, FATHER) and match_name(stated.name, adult.name_sets) in (FULL, MOST, GIVEN_ONLY)
+    }
+    return said.pop() if len(said) == 1 else PARENT
+
+
+def _one_mother_one_father(states: list[_PairState], flags: list[TieFlag]) -> None:
+    """At most one asserted MOTHER and one FATHER per child; a PARENT takes whichever place is free.
+
+    Confirmed ties take their places first, then probable ones by
+    probability.  A probable competitor for a taken place goes to review as
+    CANDIDATE (a reviewer, not the model, should choose between two probable
+    mothers); two confirmed ones both stay and the child is flagged.
+    """
+    by_child: dict[int, list[_PairState]] = defaultdict(list)
+    for state in states:
+        if state.status in (CONFIRMED, PROBABLE):
+            by_child[state.child.index].append(state)
+    for competing in by_child.values():
+        if len(competing) < 2:
+            continue
+        competing.sort(key=lambda s: (_STATUS_RANK[s.status or REJECTED], -s.probability, -s.model_probability, s.adult.person))
+        holder: dict[str, _PairState] = {}
+        for state in competing:
+            place = state.relationship if state.relationship in (MOTHER, FATHER) else None
+            if place is None:
+                place = next((p for p in (MOTHER, FATHER) if p not in holder), MOTHER)
+            if place not in holder:
+                holder[place] = state
+                continue
+            winner = holder[place]
+            what = place.lower() if state.relationship != PARENT else "parent"
+            if state.status == CONFIRMED:
+                flags.append(
+                    TieFlag(
+                        state.child.person,
+                        "TWO_CONFIRMED_PARENTS",
+                        f"more than one confirmed {what}: {winner.adult.person} and {state.adult.person}",
+                        (),
+                        state.adult.person,
+                    )
+                )
+                continue
+            state.status = CANDIDATE
+            state.notes.append(
+                Evidence(
+                    "constraint",
+                    0.0,
+                    f"another {what} ({winner.adult.person}, {winner.status}, probability {winner.probability:.3f}) "
+                    "is more likely; sent to review",
+                    (),
+                )
+            )
+
+
+def _tie(state: _PairState, model: TieModel, context: CompareContext) -> Tie:
+    """The tie with its evidence: the prior, each comparison that found something, then DNA/decision/constraint notes."""
+    evidence = [
+        Evidence(
+            "prior",
+            round(model.prior_weight, 3),
+            f"share of candidate pairs that are ties, learnt from this run: {model.prior:.3f}",
+            (),
+        )
+    ]
+    index_of = {name: i for i, name in enumerate(model.comparisons)}
+    for name, level, text, keys in explain_pair(state.adult, state.child, context):
+        weight = model.weight(index_of[name], level, state.pattern)
+        evidence.append(Evidence(name, round(weight, 3), text, tuple(keys)))
+    evidence.extend(state.notes)
+    return Tie(
+        parent=state.adult.person,
+        child=state.child.person,
+        relationship=state.relationship,
+        status=state.status or REJECTED,
+        probability=state.probability,
+        evidence=evidence,
+        model_probability=state.model_probability,
+        found_by=sources_of(state.sources),
+    )

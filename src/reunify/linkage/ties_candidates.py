@@ -1,0 +1,343 @@
+"""Which (adult, child) pairs are worth scoring: candidate generation in near-linear time.
+
+Why not every adult against every child: 100,000 families hold about 100,000
+adults and 110,000 children, ten billion pairs, nearly all of them strangers.
+A parent and a child are connected in the records in a few concrete ways,
+and each is an index look-up:
+
+- ``event``: apprehended in the same Border Patrol event (CBP ``event_id``,
+  USMS ``arrest_event_id``, ORR ``apprehension_event_id``);
+- ``family_group``: in the same CBP family group;
+- ``stay``: booked into the same ICE facility within a short window (a family
+  held together, e.g. when the CBP row of one of them is missing);
+- ``dna``: tested together (the DNA row is in the adult's person, the child
+  is the person holding the ORR referral with that ``uac_id``);
+- ``stated_child`` / ``ngo``: a name an adult gave for a child (ICE
+  interview, NGO locate), looked up among children by the phonetic keys of
+  a given name and a surname, filtered by the stated age;
+- ``stated_parent``: a name a child gave for a parent, looked up among
+  adults the same way.
+
+An event or a family group is a handful of people, so the pairs inside it
+are few; name look-ups keep at most ``max_name_hits`` per stated name.  Every
+source is linear in the records, so the whole is too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from reunify.linkage.ties_features import match_name
+from reunify.linkage.ties_people import DnaRow, NameForm, PersonProfile, StatedRelative
+
+SOURCES: tuple[str, ...] = (
+    "event",
+    "family_group",
+    "stay",
+    "dna",
+    "stated_child",
+    "ngo",
+    "stated_parent",
+    "decision",
+)
+SOURCE_BIT: dict[str, int] = {name: 1 << i for i, name in enumerate(SOURCES)}
+
+Pair = tuple[int, int]
+
+
+def sources_of(mask: int) -> tuple[str, ...]:
+    """The names of the sources in a bit mask."""
+    return tuple(name for name in SOURCES if mask & SOURCE_BIT[name])
+
+
+@dataclass(frozen=True)
+class CandidateSettings:
+    """Limits of candidate generation (see TieSettings for what each one is for)."""
+
+    max_group_persons: int = 40
+    stay_window_minutes: float = 60.0
+    max_name_hits: int = 50
+    min_offspring_gap_years: float = 13.0
+    age_tolerance: int = 2
+
+
+@dataclass
+class Candidates:
+    """The candidate pairs (adult index, child index) with the sources that found each, and the DNA rows.
+
+    ``dna`` maps a pair to the DNA rows testing it; ``unmatched_dna`` lists
+    (adult index, row) for rows whose ``child_uac_id`` no child's referral carries.
+    """
+
+    pairs: dict[Pair, int] = field(default_factory=dict)
+    dna: dict[Pair, list[DnaRow]] = field(default_factory=lambda: defaultdict(list))
+    unmatched_dna: list[tuple[int, DnaRow]] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, adult: int, child: int, source: str) -> None:
+        pair = (adult, child)
+        before = self.pairs.get(pair, 0)
+        self.pairs[pair] = before | SOURCE_BIT[source]
+        if not before:
+            self.counts["pairs"] += 1
+        if not before & SOURCE_BIT[source]:
+            self.counts[f"found_by_{source}"] += 1
+
+
+def _gap(adult: PersonProfile, child: PersonProfile) -> float | None:
+    if adult.dob is None or child.dob is None:
+        return None
+    return (child.dob - adult.dob).days / 365.2425
+
+
+def can_be_parent(adult: PersonProfile, child: PersonProfile, min_offspring_gap: float) -> bool:
+    """Could ``adult`` be ``child``'s parent, by roles and birth dates alone?
+
+    The parent must be on the adult side (a record says adult, or nothing
+    says either).  An adult and a child-side person can, unless the birth
+    dates make the adult no older than the child; two adults (an adult
+    offspring travelling with a parent) only with a clear age gap.  Two
+    children never can: an older sibling looks like a parent in everything
+    but age, and a 16-year-old parent is recorded as an adult head of family.
+    """
+    if adult.index == child.index or not adult.is_adult:
+        return False
+    gap = _gap(adult, child)
+    if gap is not None and gap <= 0:
+        return False
+    if child.is_child:
+        return True
+    return gap is not None and gap >= min_offspring_gap
+
+
+def siblings_by_record(adult: PersonProfile, child: PersonProfile) -> bool:
+    """True when CBP recorded both as CHILD of one family unit (relationship is to the unit's head).
+
+    Two children of the head are not each other's parent; a pair the
+    records describe so is not a candidate (unless a DNA test names it).
+    """
+    for group in adult.family_groups.keys() & child.family_groups.keys():
+        adult_codes = adult.family_groups[group][0]
+        if "CHILD" in adult_codes and not adult_codes & {"HEAD", "SPOUSE"} and "CHILD" in child.family_groups[group][0]:
+            return True
+    return False
+
+
+def generate_candidates(profiles: Sequence[PersonProfile], settings: CandidateSettings) -> Candidates:
+    """Every candidate pair from every source (module docstring), with counts per source."""
+    candidates = Candidates()
+    _from_groups(profiles, settings, candidates)
+    _from_stays(profiles, settings, candidates)
+    _from_dna(profiles, candidates)
+    _from_names(profiles, settings, candidates)
+    for pair, sources in list(candidates.pairs.items()):
+        if not sources & SOURCE_BIT["dna"] and siblings_by_record(profiles[pair[0]], profiles[pair[1]]):
+            del candidates.pairs[pair]
+            candidates.counts["pairs"] -= 1
+            candidates.counts["excluded_siblings_by_family_group"] += 1
+    return candidates
+
+
+# --------------------------------------------------------------------------- events and family groups
+
+
+def _pairs_within(
+    members: Sequence[int], profiles: Sequence[PersonProfile], settings: CandidateSettings
+) -> Iterable[Pair]:
+    for first, second in itertools.permutations(members, 2):
+        if can_be_parent(profiles[first], profiles[second], settings.min_offspring_gap_years):
+            yield first, second
+
+
+def _from_groups(profiles: Sequence[PersonProfile], settings: CandidateSettings, candidates: Candidates) -> None:
+    events: dict[str, list[int]] = defaultdict(list)
+    groups: dict[str, list[int]] = defaultdict(list)
+    for profile in profiles:
+        for event in profile.events:
+            events[event].append(profile.index)
+        for group in profile.family_groups:
+            groups[group].append(profile.index)
+    for source, members_of in (("event", events), ("family_group", groups)):
+        for members in members_of.values():
+            if len(members) < 2:
+                continue
+            if len(members) > settings.max_group_persons:
+                candidates.counts[f"{source}s_too_large"] += 1
+                continue
+            for adult, child in _pairs_within(members, profiles, settings):
+                candidates.add(adult, child, source)
+
+
+# --------------------------------------------------------------------------- stays
+
+
+def _from_stays(profiles: Sequence[PersonProfile], settings: CandidateSettings, candidates: Candidates) -> None:
+    """Adult and child booked into one facility within the window: buckets of the window's width."""
+    window = dt.timedelta(minutes=settings.stay_window_minutes)
+    width = max(settings.stay_window_minutes * 60, 60.0)
+    buckets: dict[tuple[str, int], list[tuple[int, dt.datetime]]] = defaultdict(list)
+    for profile in profiles:
+        if profile.is_child or profile.dob is not None:
+            for stay in profile.stays:
+                buckets[(stay.facility, int(stay.book_in.timestamp() // width))].append((profile.index, stay.book_in))
+    for profile in profiles:
+        for stay in profile.stays:
+            bucket = int(stay.book_in.timestamp() // width)
+            for offset in (-1, 0, 1):
+                for other, booked in buckets.get((stay.facility, bucket + offset), ()):
+                    if abs(booked - stay.book_in) <= window and can_be_parent(
+                        profile, profiles[other], settings.min_offspring_gap_years
+                    ):
+                        candidates.add(profile.index, other, "stay")
+
+
+# --------------------------------------------------------------------------- DNA
+
+
+def _from_dna(profiles: Sequence[PersonProfile], candidates: Candidates) -> None:
+    """The DNA row's person is the tested adult; the child is whoever holds the ORR ``uac_id``."""
+    holders: dict[str, list[int]] = defaultdict(list)
+    for profile in profiles:
+        for uac_id in profile.uac_ids:
+            holders[uac_id].append(profile.index)
+    for profile in profiles:
+        for row in profile.dna:
+            children = [i for i in holders.get(row.child_uac_id, ()) if i != profile.index]
+            if not children:
+                candidates.unmatched_dna.append((profile.index, row))
+                continue
+            for child in children:
+                candidates.add(profile.index, child, "dna")
+                candidates.dna[(profile.index, child)].append(row)
+
+
+# --------------------------------------------------------------------------- names
+
+
+def _index_keys(form: NameForm) -> set[tuple[str, str]]:
+    """(given, surname) phonetic keys a person is found under; every ordered word pair when the split was guessed."""
+    if form.certain and form.given and form.surnames:
+        return {(g, s) for g in form.given[:3] for s in form.surnames}
+    return {(a, b) for a in form.tokens for b in form.tokens if a != b}
+
+
+def _query_keys(form: NameForm) -> set[tuple[str, str]]:
+    """Every ordered pair of the stated name's words: a stated name's split is never trusted."""
+    return {(a, b) for a in form.tokens for b in form.tokens if a != b}
+
+
+@dataclass
+class _NameIndex:
+    by_pair: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_given_year: dict[tuple[str, int], list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def of(cls, profiles: Iterable[PersonProfile], with_years: bool) -> _NameIndex:
+        index = cls()
+        for profile in profiles:
+            keys: set[tuple[str, str]] = set()
+            givens: set[str] = set()
+            for form in profile.names:
+                keys |= _index_keys(form)
+                givens.update(form.given or form.tokens)
+            for key in keys:
+                index.by_pair[key].append(profile.index)
+            if with_years and profile.dob is not None:
+                for given in givens:
+                    index.by_given_year[(given, profile.dob.year)].append(profile.index)
+        return index
+
+    def pair_hits(self, form: NameForm) -> Counter[int]:
+        hits: Counter[int] = Counter()
+        for key in _query_keys(form):
+            for person in self.by_pair.get(key, ()):
+                hits[person] += 1
+        return hits
+
+
+def _age_fits(stated: StatedRelative, child: PersonProfile, tolerance: int) -> bool | None:
+    if stated.age is None:
+        return None
+    age = child.age_at(stated.on)
+    if age is None:
+        return None
+    return abs(age - stated.age) <= tolerance + (1 if child.dob_estimated else 0)
+
+
+def _from_names(profiles: Sequence[PersonProfile], settings: CandidateSettings, candidates: Candidates) -> None:
+    children = _NameIndex.of((p for p in profiles if p.is_child), with_years=True)
+    adults = _NameIndex.of((p for p in profiles if p.is_adult), with_years=False)
+    limit = settings.max_name_hits
+
+    for adult in profiles:
+        for source, statements in (("stated_child", adult.stated_children), ("ngo", adult.ngo_children)):
+            for stated in statements:
+                found = _children_named(stated, adult, profiles, children, settings)
+                if len(found) > limit:
+                    candidates.counts[f"{source}_names_capped"] += 1
+                for child in found[:limit]:
+                    candidates.add(adult.index, child, source)
+
+    for child in profiles:
+        for stated in child.stated_parents:
+            if len(stated.name.tokens) < 2:
+                continue  # a lone given name is found through the events, not through an index of adults
+            hits = adults.pair_hits(stated.name)
+            ranked = []
+            for person, score in hits.items():
+                adult = profiles[person]
+                if not can_be_parent(adult, child, settings.min_offspring_gap_years):
+                    continue
+                sex_fits = stated.relationship not in ("MOTHER", "FATHER") or adult.sex in (
+                    None,
+                    "F" if stated.relationship == "MOTHER" else "M",
+                )
+                same_country = adult.country is not None and adult.country == child.country
+                ranked.append((-score, not sex_fits, not same_country, adult.person, person))
+            ranked.sort()
+            if len(ranked) > limit:
+                candidates.counts["stated_parent_names_capped"] += 1
+            for *_, person in ranked[:limit]:
+                candidates.add(person, child.index, "stated_parent")
+
+
+def _children_named(
+    stated: StatedRelative,
+    adult: PersonProfile,
+    profiles: Sequence[PersonProfile],
+    index: _NameIndex,
+    settings: CandidateSettings,
+) -> list[int]:
+    """Children whose names carry the stated name, best first, those of a plainly wrong age left out."""
+    ranked = []
+    if len(stated.name.tokens) >= 2:
+        for person, score in index.pair_hits(stated.name).items():
+            child = profiles[person]
+            fits = _age_fits(stated, child, settings.age_tolerance)
+            if fits is False or not can_be_parent(adult, child, settings.min_offspring_gap_years):
+                continue
+            full = match_name(stated.name, child.name_sets) == "full"
+            ranked.append((-score, not full, fits is None, child.person, person))
+    elif stated.age is not None and stated.on is not None:
+        # A lone given name is only worth a look-up together with an age.
+        born = stated.on.year - stated.age
+        seen: set[int] = set()
+        for year in range(born - settings.age_tolerance - 1, born + settings.age_tolerance + 1):
+            for given in stated.name.tokens:
+                for person in index.by_given_year.get((given, year), ()):
+                    if person in seen:
+                        continue
+                    seen.add(person)
+                    child = profiles[person]
+                    if _age_fits(stated, child, settings.age_tolerance) and can_be_parent(
+                        adult, child, settings.min_offspring_gap_years
+                    ):
+                        ranked.append((0, False, False, child.person, person))
+        if len(ranked) > settings.max_name_hits:
+            return []  # too common a name to point at anyone
+    ranked.sort()
+    return [person for *_, person in ranked]

@@ -1,0 +1,598 @@
+"""The evidence the tie model compares, one discrete comparison per kind of evidence.
+
+Why discrete levels: the weights are learnt from the data at hand (ties_model:
+EM over the candidate pairs), and a level's weight is then simply how much
+more often that level occurs among real parent-child pairs than among the
+other candidates, log2(m/u), which a reviewer can read and a court can be
+shown.  Each comparison returns a level index or None when the records hold
+nothing to compare (None contributes no weight, it is not evidence against).
+
+Each comparison folds together pieces of evidence that are plainly dependent
+on each other (family group and shared event; surname pattern and the
+parent's sex; country and language), so that the model's independence
+assumption is not asked to hold where it obviously does not.  Levels are
+listed strongest first only for readability and for choosing the best of
+several stated names; no weight is written here.
+
+DNA is not a comparison: it decides (ties.py), and its INCLUSION/EXCLUSION
+pairs serve as labels when the weights are learnt.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from reunify.linkage.ties_people import NameForm, NameSets, PersonProfile, StatedRelative
+
+#: A finding: (level index or None, plain-words explanation, record keys behind it).
+Finding = tuple[int | None, str, list[str]]
+
+
+@dataclass
+class CompareContext:
+    """What the comparisons need beyond the two profiles: learnt tables and settings.
+
+    ``language_share[country][language]`` is the share of children born in
+    ``country`` who speak ``language``, learnt from the ORR referrals of this
+    run, so that "this child's language is heard in the adult's country" needs
+    no list written by hand.
+    """
+
+    stay_close_minutes: float = 1.0
+    stay_window_minutes: float = 60.0
+    age_tolerance: int = 1
+    language_share: dict[str, dict[str, float]] = field(default_factory=dict)
+    language_min_share: float = 0.02
+
+    @staticmethod
+    def learn_languages(profiles: Iterable[PersonProfile], min_children: int = 20) -> dict[str, dict[str, float]]:
+        """Country -> language -> share of that country's children who speak it (countries with enough children)."""
+        speakers: dict[str, Counter[str]] = defaultdict(Counter)
+        children: Counter[str] = Counter()
+        for profile in profiles:
+            if profile.is_child and profile.country and profile.languages:
+                children[profile.country] += 1
+                speakers[profile.country].update(profile.languages)
+        return {
+            country: {language: count / children[country] for language, count in speakers[country].items()}
+            for country in children
+            if children[country] >= min_children
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One kind of evidence: its name (the Evidence ``kind``), its levels and how to find the level of a pair.
+
+    ``leaning`` says, per level, only which way it is expected to point
+    (+1 towards a tie, -1 against, 0 either): it orients the first step of
+    EM so that the "tie" class is the one the model ends up calling a tie.
+    It is not a weight; the weights are learnt.
+    """
+
+    name: str
+    title: str
+    levels: tuple[str, ...]
+    find: Callable[[PersonProfile, PersonProfile, CompareContext, bool], Finding]
+    leaning: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.leaning) != len(self.levels):
+            raise ValueError(f"comparison {self.name}: one leaning per level")
+
+
+# --------------------------------------------------------------------------- name matching
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by at most one insertion, deletion, substitution or transposition."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la > lb:
+        a, b, la, lb = b, a, lb, la
+    i = 0
+    while i < la and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        if a[i + 1 :] == b[i + 1 :]:
+            return True
+        # two neighbouring sounds exchanged (GRESON / GERSON)
+        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    return a[i:] == b[i + 1 :]
+
+
+def _hit(key: str, targets: set[str] | frozenset[str], shortest: int = 4) -> bool:
+    """``key`` is among ``targets``, or one typing error away from one of them (words of ``shortest``+ sounds)."""
+    if key in targets:
+        return True
+    if len(key) < shortest:
+        return False
+    return any(len(t) >= shortest and _one_edit(key, t) for t in targets)
+
+
+def _overlap(first: set[str], second: set[str]) -> bool:
+    """Some word of ``first`` is, or is one typing error from, a word of ``second`` (words of 3+ sounds).
+
+    Between two given persons a one-letter difference in a surname
+    (ZAVALA / ZAHALA, KHOC / CHOC) is far more likely a spelling than a
+    different family, so pairwise comparisons allow it down to three sounds.
+    """
+    return any(_hit(word, second, 3) for word in first)
+
+
+#: How a stated name matches a person: every word / all but one word / only given names were stated
+#: and they match / the given name matches but a stated surname does not / only a surname matches.
+FULL, MOST, GIVEN_ONLY, GIVEN, SURNAME = "full", "most", "given only", "given", "surname"
+
+
+def match_name(stated: NameForm, sets: NameSets) -> str | None:
+    """How a name someone stated for a relative matches a person's names (FULL ... SURNAME, or None).
+
+    A stated name is free text written given name first, whose split was
+    guessed, so only its first word is required to be a given name; each
+    other word may be any of the person's name words, and at least one of
+    them must be a surname for more than a given-name match.  A stated word
+    the person's records never carry counts against the match (a person may
+    well carry more words than were stated: a dropped second surname is
+    normal).  A name written surname first (``LOPEZ MARIA``) is read both ways.
+    """
+    words = stated.words
+    if not words:
+        return None
+    found = _match_words(words, sets)
+    if found in (FULL, GIVEN_ONLY) or len(words) < 2:
+        return found
+    turned = _match_words((words[-1], *words[:-1]), sets)
+    order = (FULL, MOST, GIVEN_ONLY, GIVEN, SURNAME, None)
+    return turned if order.index(turned) < order.index(found) and turned in (FULL, MOST) else found
+
+
+def _match_words(words: Sequence[str], sets: NameSets) -> str | None:
+    given = sets.given or sets.tokens
+    surnames = sets.surnames or sets.tokens
+    first_hit = _hit(words[0], given)
+    rest = words[1:]
+    unmatched = sum(1 for word in rest if not _hit(word, sets.tokens))
+    surname_hit = any(_hit(word, surnames) for word in rest)
+    if first_hit:
+        if not rest or (unmatched == 0 and not surname_hit):
+            return GIVEN_ONLY
+        if surname_hit:
+            return FULL if unmatched == 0 else (MOST if unmatched == 1 else GIVEN)
+        return GIVEN
+    if surname_hit:
+        return SURNAME
+    return None
+
+
+def _best(findings: Iterable[Finding]) -> Finding:
+    """The strongest finding (lowest level index) among several, or a null finding when there is none."""
+    best: Finding = (None, "", [])
+    for finding in findings:
+        level = finding[0]
+        if level is not None and (best[0] is None or level < best[0]):
+            best = finding
+    return best
+
+
+def _name_text(profile: PersonProfile) -> str:
+    certain = [form for form in profile.names if form.certain]
+    form = (certain or profile.names or [None])[0]
+    return form.text if form is not None else "(no name)"
+
+
+# --------------------------------------------------------------------------- together
+
+
+TOGETHER_LEVELS = (
+    "one family unit",
+    "same family group, both recorded as children",
+    "same family group",
+    "same apprehension event",
+    "booked in together",
+    "booked in close in time",
+    "never together",
+)
+
+
+def together(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain: bool) -> Finding:
+    """Apprehended together (CBP family group and relationship, shared event) or booked into a facility together.
+
+    The three are one comparison because a family group implies a shared
+    event and a family booked in together was usually apprehended together:
+    counted separately they would be counted twice.  "Never together" needs
+    both persons to have an event or a stay; a person with none says nothing.
+    """
+    shared_groups = adult.family_groups.keys() & child.family_groups.keys()
+    if shared_groups:
+        best: tuple[int, str] | None = None
+        for group in sorted(shared_groups):
+            adult_codes = adult.family_groups[group][0]
+            child_codes = child.family_groups[group][0]
+            if adult_codes & {"HEAD", "SPOUSE"} and "CHILD" in child_codes:
+                level = 0
+            elif adult_codes == {"CHILD"}:
+                level = 1
+            else:
+                level = 2
+            if best is None or level < best[0]:
+                best = (level, group)
+        assert best is not None
+        level, group = best
+        if not explain:
+            return level, "", []
+        adult_codes, adult_keys = adult.family_groups[group]
+        child_codes, child_keys = child.family_groups[group]
+        if level == 0:
+            text = (
+                f"apprehended as one family unit: family group {group}, the adult as "
+                f"{'/'.join(sorted(adult_codes))}, the child as CHILD"
+            )
+        else:
+            text = (
+                f"in the same family group {group}, the adult as {'/'.join(sorted(adult_codes)) or 'unrecorded'}, "
+                f"the child as {'/'.join(sorted(child_codes)) or 'unrecorded'}"
+            )
+        return level, text, adult_keys + child_keys
+    shared_events = adult.events.keys() & child.events.keys()
+    if shared_events:
+        if not explain:
+            return 3, "", []
+        event = sorted(shared_events)[0]
+        text = f"apprehended in the same event {event}, with no shared family group recorded"
+        return 3, text, adult.events[event] + child.events[event]
+    closest: tuple[float, str, str, str] | None = None
+    for adult_stay in adult.stays:
+        for child_stay in child.stays:
+            if adult_stay.facility != child_stay.facility:
+                continue
+            minutes = abs((adult_stay.book_in - child_stay.book_in).total_seconds()) / 60
+            if minutes <= ctx.stay_window_minutes and (closest is None or minutes < closest[0]):
+                closest = (minutes, adult_stay.facility, adult_stay.record_key, child_stay.record_key)
+    if closest is not None:
+        level = 4 if closest[0] <= ctx.stay_close_minutes else 5
+        if not explain:
+            return level, "", []
+        text = f"booked into facility {closest[1]} {closest[0]:.0f} minutes apart, with no shared apprehension event"
+        return level, text, [closest[2], closest[3]]
+    if (adult.events or adult.stays) and (child.events or child.stays):
+        if not explain:
+            return 6, "", []
+        keys = [k for keys in adult.events.values() for k in keys][:3] + [
+            k for keys in child.events.values() for k in keys
+        ][:3]
+        return 6, "apprehended in different events and never booked in together", keys
+    return None, "", []
+
+
+# --------------------------------------------------------------------------- what the child said
+
+
+NAMED_BY_CHILD_LEVELS = (
+    "full name, role agrees",
+    "full name",
+    "most of the name",
+    "given name only, role agrees",
+    "given name only",
+    "partial name",
+    "name, role disagrees",
+    "no stated parent matches",
+)
+
+
+def _role_agrees(relationship: str | None, sex: str | None) -> bool | None:
+    """Does a stated MOTHER/FATHER agree with the adult's sex?  None when either says nothing; OTHER disagrees."""
+    if relationship == "OTHER":
+        return False
+    if relationship not in ("MOTHER", "FATHER") or sex is None:
+        return None
+    return (relationship == "MOTHER") == (sex == "F")
+
+
+def named_by_child(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain: bool) -> Finding:
+    """The parents the child (or ORR staff) named, against the adult's names and sex.
+
+    A child who named parents none of whom is this adult is evidence against
+    the tie; a child who named nobody is no evidence either way.
+    """
+    if not child.stated_parents:
+        return None, "", []
+    findings: list[Finding] = []
+    for stated in child.stated_parents:
+        kind = match_name(stated.name, adult.name_sets)
+        agrees = _role_agrees(stated.relationship, adult.sex)
+        if kind in (FULL, MOST, GIVEN_ONLY) and agrees is False:
+            level = 6
+        elif kind == FULL:
+            level = 0 if agrees else 1
+        elif kind == MOST:
+            level = 2
+        elif kind == GIVEN_ONLY:
+            level = 3 if agrees else 4
+        elif kind is not None:
+            level = 5
+        else:
+            level = 7
+        text = ""
+        if explain:
+            said = stated.relationship or "parent"
+            text = (
+                f"the child named a {said} '{stated.name.text}'; the adult is {_name_text(adult)}"
+                f"{', ' + {'M': 'a man', 'F': 'a woman'}[adult.sex] if adult.sex else ''}"
+                f": {NAMED_BY_CHILD_LEVELS[level]}"
+            )
+        findings.append((level, text, [stated.record_key]))
+    level, text, keys = _best(findings)
+    if explain and level == 7:
+        text = "the child named parents, none of whom matches the adult's name: " + "; ".join(
+            f"{s.relationship or 'parent'} '{s.name.text}'" for s in child.stated_parents[:4]
+        )
+    return level, text, keys + [f.record_key for f in adult.names[:1]]
+
+
+# --------------------------------------------------------------------------- what the parent said
+
+
+NAMED_CHILD_LEVELS = (
+    "full name, age agrees",
+    "full name",
+    "most of the name, age agrees",
+    "given name only, age agrees",
+    "name, age disagrees",
+    "most of the name or given name only",
+    "partial name",
+    "no named child matches",
+)
+
+
+def _age_agrees(stated: StatedRelative, child: PersonProfile, tolerance: int) -> bool | None:
+    if stated.age is None:
+        return None
+    age = child.age_at(stated.on)
+    if age is None:
+        return None
+    return abs(age - stated.age) <= tolerance + (1 if child.dob_estimated else 0)
+
+
+def _named_child(
+    statements: Sequence[StatedRelative], source: str, child: PersonProfile, ctx: CompareContext, explain: bool
+) -> Finding:
+    if not statements:
+        return None, "", []
+    findings: list[Finding] = []
+    for stated in statements:
+        kind = match_name(stated.name, child.name_sets)
+        agrees = _age_agrees(stated, child, ctx.age_tolerance)
+        if kind in (FULL, MOST, GIVEN_ONLY) and agrees is False:
+            level = 4
+        elif kind == FULL:
+            level = 0 if agrees else 1
+        elif kind == MOST:
+            level = 2 if agrees else 5
+        elif kind == GIVEN_ONLY:
+            level = 3 if agrees else 5
+        elif kind is not None:
+            level = 6
+        else:
+            level = 7
+        text = ""
+        if explain:
+            stated_age = f", age {stated.age}" if stated.age is not None else ""
+            actual = child.age_at(stated.on)
+            actual_age = f" (aged {actual} then)" if actual is not None else ""
+            text = (
+                f"{source} named a child '{stated.name.text}'{stated_age}; the child is "
+                f"{_name_text(child)}{actual_age}: {NAMED_CHILD_LEVELS[level]}"
+            )
+        findings.append((level, text, [stated.record_key]))
+    level, text, keys = _best(findings)
+    if explain and level == 7:
+        text = f"{source} named children, none of whom matches this child: " + "; ".join(
+            f"'{s.name.text}'" for s in statements[:4]
+        )
+    return level, text, keys + [f.record_key for f in child.names[:1]]
+
+
+def named_by_parent(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain: bool) -> Finding:
+    """The children the adult named at an ICE interview (name and age), against the child."""
+    return _named_child(adult.stated_children, "the adult (ICE interview)", child, ctx, explain)
+
+
+def named_by_ngo(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain: bool) -> Finding:
+    """The child an NGO's located parent is looking for (name and age), against the child."""
+    return _named_child(adult.ngo_children, "an NGO locate of the adult", child, ctx, explain)
+
+
+# --------------------------------------------------------------------------- surnames
+
+
+_SURNAME_PATTERNS = (
+    "adult's first surname is the child's first",
+    "adult's first surname is the child's second",
+    "another shared surname",
+    "no shared surname",
+)
+_SEX_WORDS = {"M": "man", "F": "woman", None: "sex unknown"}
+SURNAME_LEVELS = tuple(f"{pattern} ({_SEX_WORDS[sex]})" for sex in ("M", "F", None) for pattern in _SURNAME_PATTERNS)
+
+
+def surnames(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain: bool) -> Finding:
+    """Surname inheritance, read with the adult's sex.
+
+    A child's surnames are usually the father's first surname then the
+    mother's first surname, so which of the child's surnames the adult's
+    first surname is, and whether the adult is a man or a woman, go together;
+    how much each combination weighs (a single mother passes on her own first
+    surname first) is learnt, not assumed.
+    """
+    a, c = adult.name_sets, child.name_sets
+    if not (a.surnames or a.tokens) or not (c.surnames or c.tokens):
+        return None, "", []
+    first = _overlap(a.first_surnames, c.first_surnames)
+    second = _overlap(a.first_surnames, c.second_surnames)
+    if first and second:
+        pattern = 1 if adult.sex == "F" else 0
+    elif first:
+        pattern = 0
+    elif second:
+        pattern = 1
+    elif _overlap(a.surnames or a.tokens, c.surnames or c.tokens):
+        pattern = 2
+    else:
+        pattern = 3
+    level = {"M": 0, "F": 4, None: 8}[adult.sex] + pattern
+    if not explain:
+        return level, "", []
+    text = f"the adult {_name_text(adult)}, the child {_name_text(child)}: {SURNAME_LEVELS[level]}"
+    keys = [f.record_key for f in adult.names[:1]] + [f.record_key for f in child.names[:1]]
+    return level, text, keys
+
+
+# --------------------------------------------------------------------------- age gap
+
+
+AGE_GAP_LEVELS = (
+    "14 to 17 years",
+    "18 to 44 years",
+    "45 to 60 years",
+    "10 to 13 years",
+    "under 10 years",
+    "over 60 years",
+)
+
+
+def age_gap_years(adult: PersonProfile, child: PersonProfile) -> float | None:
+    """How many years older the adult is than the child, from their most trusted birth dates."""
+    if adult.dob is None or child.dob is None:
+        return None
+    return (child.dob - adult.dob).days / 365.2425
+
+
+def age_gap(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain: bool) -> Finding:
+    """How much older the adult is: a parent is usually 14 to 60 years older than the child."""
+    gap = age_gap_years(adult, child)
+    if gap is None:
+        return None, "", []
+    if gap < 10:
+        level = 4
+    elif gap < 14:
+        level = 3
+    elif gap < 18:
+        level = 0
+    elif gap < 45:
+        level = 1
+    elif gap <= 60:
+        level = 2
+    else:
+        level = 5
+    if not explain:
+        return level, "", []
+    estimates = [who for who, p in (("adult", adult), ("child", child)) if p.dob_estimated]
+    note = f" ({' and '.join(estimates)} born on an estimated date)" if estimates else ""
+    text = f"the adult (born {adult.dob}) is {gap:.1f} years older than the child (born {child.dob}){note}"
+    return level, text, adult.dob_keys[:2] + child.dob_keys[:2]
+
+
+# --------------------------------------------------------------------------- country and language
+
+
+ORIGIN_LEVELS = ("same country", "child's language heard there", "child's language unusual there", "different country")
+
+
+def origin(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain: bool) -> Finding:
+    """Country of the adult against the child's country and languages.
+
+    Only ORR records a language, and only for children, so a language is
+    compared with the adult's country through how often children from that
+    country speak it in this run's data.
+    """
+    if adult.country is None:
+        return None, "", []
+    if child.country == adult.country:
+        level = 0
+    else:
+        shares = ctx.language_share.get(adult.country)
+        if child.languages and shares is not None:
+            fits = all(shares.get(language, 0.0) >= ctx.language_min_share for language in child.languages)
+            level = 1 if fits else 2
+        elif child.country is not None:
+            level = 3
+        else:
+            return None, "", []
+    if not explain:
+        return level, "", []
+    languages = f", speaks {', '.join(sorted(child.languages))}" if child.languages else ""
+    text = f"adult from {adult.country}; child from {child.country or 'unknown'}{languages}: {ORIGIN_LEVELS[level]}"
+    return level, text, adult.country_keys[:2] + (child.country_keys[:2] or child.language_keys[:1])
+
+
+# --------------------------------------------------------------------------- the list
+
+
+COMPARISONS: tuple[Comparison, ...] = (
+    Comparison(
+        "together", "apprehended or detained together", TOGETHER_LEVELS, together, (1, -1, 1, 1, 1, 0, -1)
+    ),
+    Comparison(
+        "named_by_child",
+        "parents the child named",
+        NAMED_BY_CHILD_LEVELS,
+        named_by_child,
+        (1, 1, 1, 1, 0, 0, -1, -1),
+    ),
+    Comparison(
+        "named_by_parent",
+        "children the adult named",
+        NAMED_CHILD_LEVELS,
+        named_by_parent,
+        (1, 1, 1, 1, -1, 0, 0, -1),
+    ),
+    Comparison(
+        "named_by_ngo",
+        "child named in an NGO locate",
+        NAMED_CHILD_LEVELS,
+        named_by_ngo,
+        (1, 1, 1, 1, -1, 0, 0, -1),
+    ),
+    Comparison(
+        "surnames",
+        "surname inheritance",
+        SURNAME_LEVELS,
+        surnames,
+        (1, 0, 0, -1, 0, 1, 0, -1, 1, 1, 0, -1),
+    ),
+    Comparison("age_gap", "age gap", AGE_GAP_LEVELS, age_gap, (0, 1, 0, -1, -1, -1)),
+    Comparison("origin", "country and language", ORIGIN_LEVELS, origin, (1, 0, -1, -1)),
+)
+
+
+#: The comparison whose level sets the context the others are learnt in (ties_model.ContextRule),
+#: the contexts, and the context of each of its levels.
+CONTEXT_COMPARISON = "together"
+CONTEXTS = ("apprehended together", "booked in together", "not together")
+CONTEXT_OF_TOGETHER = (0, 0, 0, 0, 1, 1, 2)
+
+
+def pattern_of(adult: PersonProfile, child: PersonProfile, ctx: CompareContext) -> tuple[int, ...]:
+    """The level of every comparison for a pair (-1 where there was nothing to compare)."""
+    out = []
+    for comparison in COMPARISONS:
+        level = comparison.find(adult, child, ctx, False)[0]
+        out.append(-1 if level is None else level)
+    return tuple(out)
+
+
+def explain_pair(adult: PersonProfile, child: PersonProfile, ctx: CompareContext) -> list[tuple[str, int, str, list[str]]]:
+    """(comparison name, level, text, record keys) for every comparison that found something."""
+    out = []
+    for comparison in COMPARISONS:
+        level, text, keys = comparison.find(adult, child, ctx, True)
+        if level is not None:
+            out.append((comparison.name, level, text, list(dict.fromkeys(keys))))
+    return out
+

@@ -1,0 +1,461 @@
+"""Person linkage on small hand-built record sets, inside a small generated population.
+
+The model is trained on the data at hand, so a handful of records cannot train
+it; each hand-built case is therefore placed among the records of a small
+generated scenario (300 families), and the assertions are about the
+hand-built records only.  One linkage run serves every test that needs no
+decision, a second run applies the decisions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from reunify.linkage import person_model as pm
+from reunify.linkage.clustering import average_linkage, components, refine_component
+from reunify.linkage.person_records import (
+    LinkRecord,
+    NameRoles,
+    build_feature_table,
+    feature_row,
+    latest_records,
+)
+from reunify.linkage.persons import (
+    PersonDecisions,
+    PersonLinkResult,
+    PersonLinkSettings,
+    _ConstraintColumns,
+    explain_pair,
+    link_persons,
+)
+from reunify.names import parse_free_name, parse_last_comma_first, parse_name
+
+FAST = PersonLinkSettings(u_max_pairs=3e5, em_max_pairs=2e5, threads=2)
+
+
+def name_dict(name: Any) -> dict[str, Any]:
+    return {
+        "raw": name.raw,
+        "given": list(name.given),
+        "surnames": list(name.surnames),
+        "tokens": list(name.tokens),
+        "order_certain": name.order_certain,
+    }
+
+
+def cbp(record_id: str, first: str, last: str, dob: str, **fields: Any) -> LinkRecord:
+    born = dt.date.fromisoformat(dob)
+    base = {
+        "name": name_dict(parse_name(first, last)),
+        "dob": dob,
+        "dob_estimated": born.month == 1 and born.day == 1,
+        "sex": None,
+        "country": "GT",
+        "a_number": None,
+        "fin": None,
+        "event_id": None,
+        "apprehended_at": "2018-05-03T04:12:00-06:00",
+        "role_hint": "adult",
+    }
+    base.update(fields)
+    return LinkRecord(f"cbp_apprehensions:{record_id}", "cbp_apprehensions", base)
+
+
+def other(feed: str, record_id: str, name: Any, dob: str | None, **fields: Any) -> LinkRecord:
+    estimated = bool(dob) and dob.endswith("-01-01")
+    base = {
+        "name": name_dict(name),
+        "dob": dob,
+        "dob_estimated": fields.pop("dob_estimated", estimated),
+        "sex": None,
+        "country": None,
+        "a_number": None,
+        "fin": None,
+        "event_id": None,
+        "role_hint": "adult",
+    }
+    base.update(fields)
+    return LinkRecord(f"{feed}:{record_id}", feed, base)
+
+
+def hand_built() -> list[LinkRecord]:
+    """The cases the tests are about; record ids start with T- so they cannot collide with the scenario."""
+    return [
+        # Swapped given and family names, no identifier in common.
+        cbp("T-SWAP-1", "TZUL IXCOY", "EDGAR ROLANDO", "1983-07-21", sex="M"),
+        other(
+            "ice_detentions",
+            "T-SWAP-2",
+            parse_name("EDGAR ROLANDO", "TZUL IXCOY"),
+            "1983-07-21",
+            sex="M",
+            country="GT",
+            a_number="209900001",
+            book_in_at="2018-05-20T23:00:00+00:00",
+        ),
+        # Twins in one CBP event, each with an ORR referral in the same event.
+        cbp(
+            "T-TWIN-A",
+            "KEVIN ALEXANDER",
+            "CHOC BOL",
+            "2012-05-05",
+            sex="M",
+            event_id="TST-18-000001",
+            a_number="209900011",
+            role_hint="child",
+            relationship="CHILD",
+        ),
+        cbp(
+            "T-TWIN-B",
+            "BRYAN JOSUE",
+            "CHOC BOL",
+            "2012-05-05",
+            sex="M",
+            event_id="TST-18-000001",
+            a_number="209900012",
+            role_hint="child",
+            relationship="CHILD",
+        ),
+        other(
+            "orr_referrals",
+            "T-TWIN-A",
+            parse_name("Kevin Alexander", "Choc Bol"),
+            "2012-05-05",
+            sex="M",
+            country="GT",
+            event_id="TST-18-000001",
+            uac_id="UAC-T-0001",
+            role_hint="child",
+            referred_at="2018-05-05T10:00:00+00:00",
+        ),
+        other(
+            "orr_referrals",
+            "T-TWIN-B",
+            parse_name("Bryan Josué", "Choc Bol"),
+            "2012-05-05",
+            sex="M",
+            country="GT",
+            event_id="TST-18-000001",
+            uac_id="UAC-T-0002",
+            role_hint="child",
+            referred_at="2018-05-05T10:00:00+00:00",
+        ),
+        # A particle merged by one feed and not the other, and accents.
+        cbp(
+            "T-DELCID-1",
+            "MARIA JOSE",
+            "DEL CID PEREZ",
+            "2009-02-03",
+            sex="F",
+            a_number="209900021",
+            role_hint="child",
+        ),
+        other(
+            "orr_referrals",
+            "T-DELCID-2",
+            parse_name("María José", "Delcid Pérez"),
+            "2009-02-03",
+            sex="F",
+            country="GT",
+            role_hint="child",
+            referred_at="2018-05-06T10:00:00+00:00",
+        ),
+        # A common name with two different dates of birth: two people.
+        other(
+            "ice_detentions",
+            "T-COMMON-1",
+            parse_name("JOSE", "LOPEZ"),
+            "1980-01-15",
+            sex="M",
+            country="HN",
+            a_number="209900031",
+            book_in_at="2018-06-01T10:00:00+00:00",
+        ),
+        other(
+            "court_findings", "T-COMMON-2", parse_free_name("Jose Lopez"), "1975-07-22", found_at="2018-06-02"
+        ),
+        # One person in two feeds (same FIN): linked unless a human says otherwise.
+        other(
+            "ice_detentions",
+            "T-CANNOT-1",
+            parse_name("RIGOBERTO", "CHUB POP"),
+            "1979-10-30",
+            sex="M",
+            country="GT",
+            a_number="209900041",
+            fin="1199000041",
+            book_in_at="2018-06-01T10:00:00+00:00",
+        ),
+        other(
+            "usms_custody",
+            "T-CANNOT-2",
+            parse_last_comma_first("CHUB POP, RIGOBERTO"),
+            "1979-10-30",
+            sex="M",
+            fin="1199000041",
+            booked_at="2018-05-30T10:00:00-06:00",
+        ),
+        # An NGO locate with a given name only: not linked unless a human says so.
+        cbp(
+            "T-MUST-1",
+            "GUADALUPE",
+            "AJPOP SICAN",
+            "1990-12-12",
+            sex="F",
+            a_number="209900051",
+            fin="1199000051",
+        ),
+        other(
+            "ice_detentions",
+            "T-MUST-2",
+            parse_name("GUADALUPE", "AJPOP SICAN"),
+            "1990-12-12",
+            sex="F",
+            country="GT",
+            a_number="209900051",
+            fin="1199000051",
+            book_in_at="2018-06-01T10:00:00+00:00",
+        ),
+        other(
+            "ngo_locates",
+            "T-MUST-3",
+            parse_free_name("Lupita"),
+            None,
+            country="GT",
+            contacted_at="2018-09-01",
+        ),
+    ]
+
+
+@pytest.fixture(scope="module")
+def population(tmp_path_factory: pytest.TempPathFactory) -> list[LinkRecord]:
+    from reunify.synth import generate_scenario
+
+    folder = Path(tmp_path_factory.mktemp("linkage_population"))
+    generate_scenario(folder, 300, 7)
+    records, _ = latest_records([folder])
+    return records + hand_built()
+
+
+@pytest.fixture(scope="module")
+def result(population: list[LinkRecord]) -> PersonLinkResult:
+    return link_persons(population, settings=FAST)
+
+
+@pytest.fixture(scope="module")
+def decided(population: list[LinkRecord]) -> PersonLinkResult:
+    decisions = PersonDecisions(
+        must_link=[("ngo_locates:T-MUST-3", "cbp_apprehensions:T-MUST-1")],
+        cannot_link=[("ice_detentions:T-CANNOT-1", "usms_custody:T-CANNOT-2")],
+    )
+    return link_persons(population, decisions=decisions, settings=FAST)
+
+
+def same(result: PersonLinkResult, a: str, b: str) -> bool:
+    return result.clusters[a] == result.clusters[b]
+
+
+# --------------------------------------------------------------------------- the cases
+
+
+def test_swapped_given_and_family_names_link(result: PersonLinkResult) -> None:
+    assert same(result, "cbp_apprehensions:T-SWAP-1", "ice_detentions:T-SWAP-2")
+
+
+def test_twins_in_one_cbp_event_never_merge(result: PersonLinkResult) -> None:
+    assert not same(result, "cbp_apprehensions:T-TWIN-A", "cbp_apprehensions:T-TWIN-B")
+    assert same(result, "cbp_apprehensions:T-TWIN-A", "orr_referrals:T-TWIN-A")
+    assert same(result, "cbp_apprehensions:T-TWIN-B", "orr_referrals:T-TWIN-B")
+    assert not same(result, "orr_referrals:T-TWIN-A", "orr_referrals:T-TWIN-B")
+
+
+def test_particle_and_accent_variants_link(result: PersonLinkResult) -> None:
+    assert same(result, "cbp_apprehensions:T-DELCID-1", "orr_referrals:T-DELCID-2")
+
+
+def test_common_name_with_another_date_of_birth_does_not_link(result: PersonLinkResult) -> None:
+    assert not same(result, "ice_detentions:T-COMMON-1", "court_findings:T-COMMON-2")
+
+
+def test_without_decisions_the_fin_pair_links_and_the_locate_stays_apart(result: PersonLinkResult) -> None:
+    assert same(result, "ice_detentions:T-CANNOT-1", "usms_custody:T-CANNOT-2")
+    assert not same(result, "ngo_locates:T-MUST-3", "cbp_apprehensions:T-MUST-1")
+
+
+def test_cannot_link_decision_splits(decided: PersonLinkResult) -> None:
+    assert not same(decided, "ice_detentions:T-CANNOT-1", "usms_custody:T-CANNOT-2")
+    assert decided.counts["decisions_cannot_link"] == 1
+
+
+def test_must_link_decision_merges_with_everything_linked_to_either_side(decided: PersonLinkResult) -> None:
+    assert same(decided, "ngo_locates:T-MUST-3", "cbp_apprehensions:T-MUST-1")
+    assert same(decided, "ngo_locates:T-MUST-3", "ice_detentions:T-MUST-2")
+
+
+def test_cluster_id_is_the_smallest_record_key(result: PersonLinkResult) -> None:
+    for cluster, keys in result.members().items():
+        assert cluster == min(keys)
+
+
+def test_explain_pair_names_the_levels(result: PersonLinkResult) -> None:
+    lines = explain_pair(result, "cbp_apprehensions:T-DELCID-1", "orr_referrals:T-DELCID-2")
+    by_comparison = {line.comparison: line for line in lines}
+    assert by_comparison["given names"].label == pm.SAME_GIVEN
+    assert by_comparison["given names"].text.startswith("given names: both MARIA JOSE (+")
+    assert by_comparison["surnames"].label == pm.SAME_SURNAMES
+    assert by_comparison["date of birth"].label == pm.DOB_SAME
+    assert by_comparison["A-number"].label == pm.MISSING
+    swapped = {
+        line.comparison: line.label
+        for line in explain_pair(result, "cbp_apprehensions:T-SWAP-1", "ice_detentions:T-SWAP-2")
+    }
+    assert swapped["given names"] == pm.NAMES_SWAPPED
+    assert swapped["surnames"] == pm.NAMES_SWAPPED
+
+
+def test_explain_pair_lines_add_up_to_the_scored_match_weight(result: PersonLinkResult) -> None:
+    lines = explain_pair(result, "ice_detentions:T-CANNOT-1", "usms_custody:T-CANNOT-2")
+    pairs = result.pairs.to_pylist()
+    (scored,) = [
+        row
+        for row in pairs
+        if (row["record_key_l"], row["record_key_r"])
+        == ("ice_detentions:T-CANNOT-1", "usms_custody:T-CANNOT-2")
+    ]
+    assert math.isclose(sum(line.weight for line in lines), scored["match_weight"], abs_tol=1e-6)
+    assert scored["level_fin"] == pm.SAME
+
+
+def test_explain_pair_accepts_records_not_in_the_run(result: PersonLinkResult) -> None:
+    left = cbp("X-1", "EDGAR ROLANDO", "TZUL IXCOY", "1983-07-21", sex="M")
+    right = cbp("X-2", "EDGAR ROLANDO", "TZUL", "1983-01-01", sex="M")
+    labels = {line.comparison: line.label for line in explain_pair(result.model, left, right)}
+    assert labels["surnames"] == pm.SURNAME_SECOND_MISSING
+    assert labels["date of birth"] == pm.DOB_ESTIMATE_YEAR
+
+
+def test_result_carries_model_pairs_and_review_band(result: PersonLinkResult) -> None:
+    assert result.model.version and '"comparisons"' in result.model.settings_json()
+    assert {
+        "record_key_l",
+        "record_key_r",
+        "match_weight",
+        "match_probability",
+        "mw_given_names",
+        "level_given_names",
+        "constrained",
+        "linked",
+    } <= set(result.pairs.column_names)
+    low, high = FAST.review_band
+    for probability in result.review_candidates["match_probability"].to_pylist():
+        assert low <= probability < high
+    assert result.counts["records"] == len(result.clusters)
+
+
+# --------------------------------------------------------------------------- clustering, constraints, pieces
+
+
+def test_weak_single_link_between_two_tight_groups_does_not_chain_them() -> None:
+    weight = {(a, b): 20.0 for group in ((0, 1, 2), (3, 4, 5)) for a in group for b in group if a < b}
+    weight[(2, 3)] = 8.0  # one pair above the link threshold: connected components would chain
+    groups = components(6, [pair for pair, value in weight.items() if value > 0])
+    assert groups == [[0, 1, 2, 3, 4, 5]]
+    persons = refine_component(
+        groups[0], weight, lambda a, b: False, (), merge_weight=0.0, missing_weight=-6.6, clip=10.0
+    )
+    assert persons == [[0, 1, 2], [3, 4, 5]]
+
+
+def test_strong_pair_joins_a_sparse_record_to_its_person() -> None:
+    # Record 3 (a DNA kit: name and A-number) is certain to be record 0 and says little about 1 and 2.
+    weight = {(0, 1): 20.0, (0, 2): 20.0, (1, 2): 20.0, (0, 3): 15.0, (1, 3): -3.0, (2, 3): -3.0}
+    persons = refine_component(
+        [0, 1, 2, 3],
+        weight,
+        lambda a, b: False,
+        (),
+        strong=[(0, 3)],
+        merge_weight=0.0,
+        missing_weight=-6.6,
+        clip=10.0,
+    )
+    assert persons == [[0, 1, 2, 3]]
+
+
+def test_cannot_link_is_never_merged_even_by_average() -> None:
+    weight = {(0, 1): 20.0, (0, 2): 20.0, (1, 2): 20.0}
+    assert average_linkage([[0], [1], [2]], weight, {(0, 2)}, 0.0, -6.6, 10.0) in (
+        [[0, 1], [2]],
+        [[0], [1, 2]],
+    )
+
+
+def test_constraints_in_sql_and_python_agree() -> None:
+    import duckdb
+
+    records = [
+        cbp("C-1", "ANA", "POP", "1980-02-02", event_id="EV-1"),
+        cbp("C-2", "ANA", "POP", "1980-02-02", event_id="EV-1"),
+        cbp("C-3", "LUCIA", "POP", "2012-03-03", event_id="EV-2", role_hint="child"),
+        other("usms_custody", "C-4", parse_name("LUCIA", "POP"), "1990-03-03", event_id="EV-2"),
+        other("orr_referrals", "C-5", parse_name("LUCIA", "POP"), "2012-01-01", role_hint="child"),
+    ]
+    features = build_feature_table(records)
+    python = _ConstraintColumns.from_table(features.table)
+    connection = duckdb.connect()
+    connection.register("f", features.table)
+    sql = connection.execute(
+        f"SELECT l.unique_id, r.unique_id, {pm.constraint_sql()} FROM f l JOIN f r ON l.unique_id < r.unique_id"
+    ).fetchall()
+    verdicts = {(a, b): value for a, b, value in sql}
+    assert verdicts == {(a, b): python.violated(a, b) for a, b in verdicts}
+    keys = features.keys
+    assert verdicts[(keys.index("cbp_apprehensions:C-1"), keys.index("cbp_apprehensions:C-2"))]
+    assert verdicts[(keys.index("cbp_apprehensions:C-3"), keys.index("usms_custody:C-4"))]
+    assert not verdicts[(keys.index("cbp_apprehensions:C-3"), keys.index("orr_referrals:C-5"))]
+
+
+def test_dna_child_uac_id_is_not_the_adults_identity() -> None:
+    dna = other("dna_results", "D-1", parse_free_name("Ana Pop"), None, child_uac_id="UAC-18-000001")
+    orr = other("orr_referrals", "O-1", parse_name("Ana", "Pop"), "2010-01-01", uac_id="UAC-18-000001")
+    assert feature_row(dna)["uac_id"] is None
+    assert feature_row(orr)["uac_id"] == "UAC-18-000001"
+
+
+def test_name_roles_resplit_a_guessed_free_text_name() -> None:
+    certain = [name_dict(parse_name("ANA MARCELINA", "MEJIA")) for _ in range(5)]
+    guessed = [name_dict(parse_free_name("Ana Marcelina Mejia"))]
+    roles = NameRoles.learn(certain + guessed)
+    assert roles.given == {"ANA": 5, "MARCELINA": 5}  # guessed splits teach nothing
+    assert roles.given_count(("ANA", "MARCELINA", "MEJIA"), guessed=1) == 2
+    once = NameRoles.learn([name_dict(parse_name("ANA", "MEJIA"))])
+    assert once.given_count(("MEJIA", "ANA"), guessed=1) == 1  # one example is too little to overturn a guess
+
+
+def test_decisions_are_normalised_and_contradictions_refused() -> None:
+    decisions = PersonDecisions(must_link=[("b", "a"), ("a", "b")])
+    assert decisions.must_link == (("a", "b"),)
+    with pytest.raises(ValueError):
+        PersonDecisions(must_link=[("a", "b")], cannot_link=[("b", "a")])
+
+
+def test_arrow_input_with_fields_json_gives_the_same_features() -> None:
+    import json
+
+    records = hand_built()[:4]
+    table = pa.table(
+        {
+            "record_key": [r.record_key for r in records],
+            "feed": [r.feed for r in records],
+            "fields": [json.dumps(r.fields) for r in records],
+        }
+    )
+    from reunify.linkage.person_records import feature_table_from_arrow
+
+    assert feature_table_from_arrow(table).table.equals(build_feature_table(records).table)
