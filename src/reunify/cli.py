@@ -360,11 +360,44 @@ def review() -> None:
 
 @review.command("list")
 @click.option("--limit", default=20, show_default=True, help="How many pairs to show.")
+@click.option(
+    "--ties", "show_ties", is_flag=True, help="Candidate parent-child ties instead of record pairs."
+)
 @click.option("--json", "as_json", is_flag=True)
-def review_list(limit: int, as_json: bool) -> None:
-    """Open review pairs, most likely matches first, with each comparison's weight."""
+def review_list(limit: int, show_ties: bool, as_json: bool) -> None:
+    """Open review pairs (or candidate ties), most likely first, with each piece of evidence's weight."""
     _db()
-    from reunify.app.people.models import PersonReview
+    from reunify.app.people.models import PersonReview, Tie
+
+    if show_ties:
+        candidates = Tie.objects.filter(status=Tie.CANDIDATE).select_related("parent", "child")
+        total = candidates.count()
+        items = list(candidates.order_by("-probability")[:limit])
+        if as_json:
+            rows = [
+                {
+                    "parent_person_id": t.parent.public_id,
+                    "child_person_id": t.child.public_id,
+                    "relationship": t.relationship,
+                    "probability": t.probability,
+                    "evidence": t.evidence,
+                }
+                for t in items
+            ]
+            click.echo(json.dumps({"open": total, "ties": rows}, indent=2))
+            return
+        out.print(f"{total} candidate parent-child ties wait for review; the {len(items)} most likely:")
+        for t in items:
+            out.print(
+                f"\n[bold]{t.parent.public_id}[/bold] as {t.relationship} of [bold]{t.child.public_id}"
+                f"[/bold]  probability {t.probability:.3f}"
+            )
+            for item in t.evidence:
+                out.print(f"   {item['weight']:+6.1f}  {item['text']}", highlight=False)
+        out.print(
+            "\ndecide with: reunify review tie PARENT CHILD --confirm|--reject --reason TEXT", style="dim"
+        )
+        return
 
     open_reviews = PersonReview.objects.filter(status=PersonReview.OPEN)
     total = open_reviews.count()
@@ -515,7 +548,13 @@ def demo(families: int, seed: int, out_dir: Path) -> None:
     err.print(f"scenario of {families} families (seed {seed}) written to {out_dir}")
     err.rule("2. ingesting every delivery")
     status = run_ingest([out_dir], as_json=False)
-    sys.exit(status)
+    if status:
+        sys.exit(status)
+    err.rule("3. linking persons and family ties")
+    ctx = click.get_current_context()
+    ctx.invoke(link, as_json=False)
+    err.rule("4. scoring the result against the scenario's truth")
+    ctx.invoke(evaluate, truth_dir=out_dir, exports_dir=None, as_json=False)
 
 
 if __name__ == "__main__":

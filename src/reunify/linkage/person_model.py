@@ -430,10 +430,12 @@ def blocking_keys(
             max_block,
         ),
         BlockingKey(
-            "token_pair_years",
-            "two name words and birth years at most one apart",
-            # Two overlapping two-year windows per record: years one apart always share one.
-            "SELECT p.unique_id, p.k || '|' || unnest(list_distinct([f.dob_y // 2, (f.dob_y + 1) // 2])) AS k "
+            "token_pair_year",
+            "two name words and the birth year, give or take one for an estimated date",
+            # An estimate files the record under the year before and after too,
+            # so it meets a record of either year; exact dates keep one year.
+            "SELECT p.unique_id, p.k || '|' || unnest(CASE WHEN f.dob_est "
+            "THEN [f.dob_y - 1, f.dob_y, f.dob_y + 1] ELSE [f.dob_y] END) AS k "
             "FROM token_pairs p JOIN f USING (unique_id) WHERE f.dob IS NOT NULL",
             max_block,
         ),
@@ -466,22 +468,32 @@ def token_tables_sql() -> list[str]:
     ]
 
 
-def key_pairs_sql(key: BlockingKey, within_feed: bool) -> str:
-    """SQL selecting the (l, r) pairs one key family produces, with l < r, capped blocks skipped."""
+def key_pairs_sql(key: BlockingKey, within_feed: bool, rank: int | None = None) -> str:
+    """SQL selecting the (l, r) pairs one key family produces, l < r, capped blocks skipped.
+
+    A pair may come out more than once (two shared name words); callers
+    deduplicate.  ``rank`` adds the key's position as a ``rank`` column.
+    """
     extra = ""
     if key.one_side_without_dob:
         extra += " AND (a.no_dob OR b.no_dob)"
     if not within_feed:
         extra += " AND a.feed <> b.feed"
+    ranked = f", {rank}::UTINYINT AS rank" if rank is not None else ""
     return f"""
-        WITH keyed AS ({key.sql}),
-        kept AS (
+        SELECT a.unique_id AS l, b.unique_id AS r{ranked}
+        FROM (
+            WITH keyed AS (SELECT DISTINCT * FROM ({key.sql}))
             SELECT keyed.unique_id, keyed.k, f.dob IS NULL AS no_dob, f.feed
             FROM keyed JOIN f USING (unique_id)
             WHERE keyed.k IN (SELECT k FROM keyed GROUP BY k HAVING count(*) BETWEEN 2 AND {key.max_block})
-        )
-        SELECT DISTINCT a.unique_id AS l, b.unique_id AS r
-        FROM kept a JOIN kept b ON a.k = b.k AND a.unique_id < b.unique_id{extra}
+        ) a
+        JOIN (
+            WITH keyed AS (SELECT DISTINCT * FROM ({key.sql}))
+            SELECT keyed.unique_id, keyed.k, f.dob IS NULL AS no_dob, f.feed
+            FROM keyed JOIN f USING (unique_id)
+            WHERE keyed.k IN (SELECT k FROM keyed GROUP BY k HAVING count(*) BETWEEN 2 AND {key.max_block})
+        ) b ON a.k = b.k AND a.unique_id < b.unique_id{extra}
     """
 
 

@@ -52,6 +52,7 @@ from .person_records import (
     feature_row,
     feature_schema,
     feature_table_from_arrow,
+    quiet_collector,
 )
 
 __all__ = [
@@ -570,29 +571,31 @@ def link_persons(
         counts["scored_pairs"] = scored.num_rows
 
         stage("clustering")
-        constraints = _ConstraintColumns.from_table(features.table)
-        clusters, rescored = _cluster(
-            connection,
-            linker,
-            db_api,
-            model_settings,
-            scored,
-            size,
-            must,
-            cannot,
-            constraints,
-            settings,
-            counts,
-        )
+        with quiet_collector():
+            constraints = _ConstraintColumns.from_table(features.table)
+            clusters, rescored = _cluster(
+                connection,
+                linker,
+                db_api,
+                model_settings,
+                scored,
+                size,
+                must,
+                cannot,
+                constraints,
+                settings,
+                counts,
+            )
     finally:
         connection.close()
 
     stage("result")
     if rescored is not None and rescored.num_rows:
         scored = pa.concat_tables([scored, rescored.cast(scored.schema)])
-    cluster_ids = [keys[root] for root in clusters]
-    result_clusters = {key: cluster_ids[position] for position, key in enumerate(keys)}
-    pairs = _pairs_table(scored, keys, clusters, model_settings)
+    with quiet_collector():
+        cluster_ids = [keys[root] for root in clusters]
+        result_clusters = {key: cluster_ids[position] for position, key in enumerate(keys)}
+        pairs = _pairs_table(scored, keys, clusters, model_settings)
     review = _review(pairs, settings, decisions)
     counts["pairs"] = pairs.num_rows
     counts["clusters"] = len(set(clusters))
@@ -976,5 +979,7 @@ def explain_scored_pair(result: PersonLinkResult, row: Mapping[str, Any]) -> lis
     for name in _comparison_names(model.settings):
         label = str(row.get(f"level_{name}") or "")
         weight = float(row.get(f"mw_{name}") or 0.0)
-        lines.append(ContributionLine(_title(name), label, weight, _sentence(name, label, weight, left, right)))
+        lines.append(
+            ContributionLine(_title(name), label, weight, _sentence(name, label, weight, left, right))
+        )
     return lines

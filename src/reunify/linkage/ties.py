@@ -70,6 +70,7 @@ from reunify.linkage.ties_features import (
     GIVEN_ONLY,
     MOST,
     CompareContext,
+    dna_result,
     explain_pair,
     match_name,
     pattern_of,
@@ -176,8 +177,8 @@ class Evidence:
 
     ``weight`` is the learnt log2 Bayes factor of the level found (the
     ``prior`` line carries the model's prior odds, so the lines of a tie add
-    up to its match weight); DNA, decisions and constraints carry 0.0 because
-    they decide the status rather than weigh on the probability.
+    up to its match weight); human decisions and constraints carry 0.0
+    because they decide the status rather than weigh on the probability.
     ``record_keys`` are the records the evidence was read from.
     """
 
@@ -322,7 +323,7 @@ def link_ties(
     )
     pair_list = list(candidates.pairs.items())
     patterns = [pattern_of(profiles[a], profiles[c], context) for (a, c), _ in pair_list]
-    dna_verdicts = {pair: _dna_verdict(rows) for pair, rows in candidates.dna.items()}
+    dna_verdicts = {pair: dna_result(rows) for pair, rows in candidates.dna.items()}
     labels: list[bool | None] = []
     for pair, _ in pair_list:
         label = decided.get(pair)
@@ -397,21 +398,6 @@ def link_ties(
 # --------------------------------------------------------------------------- status
 
 
-def _dna_verdict(rows: list[DnaRow]) -> tuple[str | None, DnaRow | None, bool]:
-    """(INCLUSION / EXCLUSION / None, the row that decides, whether conclusive rows disagree).
-
-    INCONCLUSIVE is no evidence.  When conclusive rows disagree the latest
-    reported one decides and the disagreement is flagged.
-    """
-    conclusive = [row for row in rows if row.result in ("INCLUSION", "EXCLUSION")]
-    if not conclusive:
-        return None, None, False
-    conclusive.sort(key=lambda r: (r.reported_at is not None, r.reported_at or 0, r.record_key))
-    latest = conclusive[-1]
-    conflict = len({row.result for row in conclusive}) > 1
-    return latest.result, latest, conflict
-
-
 def _decide(
     state: _PairState,
     decided: bool | None,
@@ -423,16 +409,6 @@ def _decide(
     adult, child = state.adult, state.child
     result, row, conflict = dna if dna is not None else (None, None, False)
     if row is not None:
-        child_keys = [k for k in child.record_keys if k.startswith("orr_referrals:")][:2]
-        state.notes.append(
-            Evidence(
-                "dna",
-                0.0,
-                f"DNA {result} ({row.record_key}, reported {row.reported_at or 'on an unknown date'}): the tested adult "
-                f"{'is' if result == 'INCLUSION' else 'is not'} the parent of child {row.child_uac_id}",
-                (row.record_key, *child_keys),
-            )
-        )
         if conflict:
             flags.append(
                 TieFlag(

@@ -14,17 +14,19 @@ assumption is not asked to hold where it obviously does not.  Levels are
 listed strongest first only for readability and for choosing the best of
 several stated names; no weight is written here.
 
-DNA is not a comparison: it decides (ties.py), and its INCLUSION/EXCLUSION
-pairs serve as labels when the weights are learnt.
+DNA decides a tie's status (ties.py) and its INCLUSION/EXCLUSION pairs are
+the labels the weights are learnt with; it is also a comparison, because
+whether a pair was tested at all is itself informative (see ``dna``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from reunify.linkage.ties_people import NameForm, NameSets, PersonProfile, StatedRelative
+from reunify.linkage.ties_people import DnaRow, NameForm, NameSets, PersonProfile, StatedRelative
 
 #: A finding: (level index or None, plain-words explanation, record keys behind it).
 Finding = tuple[int | None, str, list[str]]
@@ -69,7 +71,10 @@ class Comparison:
     ``leaning`` says, per level, only which way it is expected to point
     (+1 towards a tie, -1 against, 0 either): it orients the first step of
     EM so that the "tie" class is the one the model ends up calling a tie.
-    It is not a weight; the weights are learnt.
+    It is not a weight; the weights are learnt.  ``after_em`` marks evidence
+    that is learnt once EM has converged, from its classes, per context for
+    ties and non-ties alike, without taking part in EM (ties_model): the DNA
+    test, whose levels coincide with the labels EM is anchored by.
     """
 
     name: str
@@ -77,6 +82,7 @@ class Comparison:
     levels: tuple[str, ...]
     find: Callable[[PersonProfile, PersonProfile, CompareContext, bool], Finding]
     leaning: tuple[int, ...]
+    after_em: bool = False
 
     def __post_init__(self) -> None:
         if len(self.leaning) != len(self.levels):
@@ -531,6 +537,57 @@ def origin(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, expl
     return level, text, adult.country_keys[:2] + (child.country_keys[:2] or child.language_keys[:1])
 
 
+# --------------------------------------------------------------------------- DNA
+
+
+DNA_LEVELS = ("DNA inclusion", "DNA exclusion", "no conclusive DNA test")
+
+
+def dna_rows(adult: PersonProfile, child: PersonProfile) -> list[DnaRow]:
+    """The DNA rows that test this adult (the row's subject) against this child (ORR ``uac_id``)."""
+    return [row for row in adult.dna if row.child_uac_id in child.uac_ids]
+
+
+def dna_result(rows: Sequence[DnaRow]) -> tuple[str | None, DnaRow | None, bool]:
+    """(INCLUSION / EXCLUSION / None, the row that decides, whether conclusive rows disagree).
+
+    INCONCLUSIVE is no evidence.  When conclusive rows disagree the latest
+    reported one decides (the disagreement is for a person to look at).
+    """
+    conclusive = [row for row in rows if row.result in ("INCLUSION", "EXCLUSION")]
+    if not conclusive:
+        return None, None, False
+    conclusive.sort(key=lambda r: (r.reported_at is not None, r.reported_at or dt.date.min, r.record_key))
+    latest = conclusive[-1]
+    return latest.result, latest, len({row.result for row in conclusive}) > 1
+
+
+def dna(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain: bool) -> Finding:
+    """A parentage test between the two, as evidence of the model (the status is decided by it in ties.py).
+
+    Why a comparison as well: tests are not done at random.  Adults who
+    presented as a child's parent were tested more often when they were
+    suspected, so among untested pairs the share of real parents differs
+    from the share among all pairs, and "no conclusive test" carries a
+    (learnt, usually small) weight.  INCONCLUSIVE counts as no test.
+    """
+    rows = dna_rows(adult, child)
+    result, row, _ = dna_result(rows)
+    level = 0 if result == "INCLUSION" else 1 if result == "EXCLUSION" else 2
+    if not explain:
+        return level, "", []
+    if row is None:
+        inconclusive = [r.record_key for r in rows]
+        text = "no conclusive DNA test between them" + (" (inconclusive: " + ", ".join(inconclusive) + ")" if inconclusive else "")
+        return level, text, inconclusive
+    child_keys = [k for k in child.record_keys if k.startswith("orr_referrals:")][:2]
+    text = (
+        f"DNA {result} ({row.record_key}, reported {row.reported_at or 'on an unknown date'}): the tested adult "
+        f"{'is' if result == 'INCLUSION' else 'is not'} the parent of child {row.child_uac_id}"
+    )
+    return level, text, [row.record_key, *child_keys]
+
+
 # --------------------------------------------------------------------------- the list
 
 
@@ -568,6 +625,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     ),
     Comparison("age_gap", "age gap", AGE_GAP_LEVELS, age_gap, (0, 1, 0, -1, -1, -1)),
     Comparison("origin", "country and language", ORIGIN_LEVELS, origin, (1, 0, -1, -1)),
+    Comparison("dna", "parentage test", DNA_LEVELS, dna, (1, -1, 0), after_em=True),
 )
 
 

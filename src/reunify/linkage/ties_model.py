@@ -152,10 +152,10 @@ def fit_tie_model(
     comparison but the context one also has one per context, shrunk towards
     the pooled one with the weight of ``context_strength`` pairs (a context
     with few pairs borrows from the others instead of from a flat prior).
-    Among ties it does not: what a real parent and child share does not
-    depend on whether they were caught together, and a tie class free to
-    differ per context would split the strangers of one context into two
-    clusters and call one of them ties.  Identical (pattern,
+    Among ties it does not (unless the comparison says ``ties_by_context``):
+    what a real parent and child share does not depend on whether they were
+    caught together, and a tie class free to differ per context would split
+    the strangers of one context into two clusters and call one of them ties.  Identical (pattern,
     label) rows are grouped first, so an iteration costs the number of
     distinct patterns (a few thousand), not the number of pairs.
     """
@@ -164,7 +164,7 @@ def fit_tie_model(
     sizes = [len(c.levels) for c in comparisons]
     contexts = len(rule.names) if rule is not None else 1
     split = [rule is not None and i != rule.comparison for i in range(len(comparisons))]
-    no_split = [False] * len(comparisons)
+    after = [c.after_em for c in comparisons]
     grouped = Counter(zip(patterns, labels, strict=True))
     rows = [(pattern, label, count, rule.context(pattern) if rule else 0) for (pattern, label), count in grouped.items()]
     total = sum(grouped.values())
@@ -176,40 +176,30 @@ def fit_tie_model(
     iterations = 0
     converged = False
     for iterations in range(1, max_iterations + 1):  # noqa: B007 - the count is reported
-        m_counts = [[[0.0] * n for _ in range(contexts)] for n in sizes]
-        u_counts = [[[0.0] * n for _ in range(contexts)] for n in sizes]
-        tie_mass = 0.0
-        log_ratio = [
-            [[math.log(a) - math.log(b) for a, b in zip(mc, uc, strict=True)] for mc, uc in zip(mi, ui, strict=True)]
-            for mi, ui in zip(m, u, strict=True)
-        ]
-        log_prior_odds = math.log(prior / (1 - prior))
-        for pattern, label, count, context in rows:
-            if label is None:
-                log_odds = log_prior_odds
-                for i, level in enumerate(pattern):
-                    if level >= 0:
-                        log_odds += log_ratio[i][context][level]
-                responsibility = 1.0 / (1.0 + math.exp(-log_odds)) if log_odds > -700 else 0.0
-            else:
-                responsibility = 1.0 if label else 0.0
-            tie_mass += responsibility * count
-            for i, level in enumerate(pattern):
-                if level >= 0:
-                    m_counts[i][context][level] += responsibility * count
-                    u_counts[i][context][level] += (1.0 - responsibility) * count
-        new_m = _estimate(m_counts, no_split, pseudo_count, context_strength, floor)
+        m_counts, u_counts, tie_mass = _expect(rows, m, u, prior, sizes, contexts, after)
+        new_m = _estimate(m_counts, [False] * len(comparisons), pseudo_count, context_strength, floor)
         new_u = _estimate(u_counts, split, pseudo_count, context_strength, floor)
         new_prior = min(max(tie_mass / total, 1e-4), 1 - 1e-4) if total else 0.5
         change = abs(new_prior - prior)
         for old, new in ((m, new_m), (u, new_u)):
-            for old_i, new_i in zip(old, new, strict=True):
+            for i, (old_i, new_i) in enumerate(zip(old, new, strict=True)):
+                if after[i]:
+                    continue
                 for old_c, new_c in zip(old_i, new_i, strict=True):
                     change = max(change, max(abs(a - b) for a, b in zip(old_c, new_c, strict=True)))
         m, u, prior = new_m, new_u, new_prior
         if change < tolerance:
             converged = True
             break
+
+    # Comparisons learnt after EM: one pass with the converged classes, per context for both classes.
+    m_counts, u_counts, _ = _expect(rows, m, u, prior, sizes, contexts, after)
+    if any(after):
+        m_after = _estimate(m_counts, split, pseudo_count, 0.0, floor)
+        u_after = _estimate(u_counts, split, pseudo_count, 0.0, floor)
+        for i, is_after in enumerate(after):
+            if is_after:
+                m[i], u[i] = m_after[i], u_after[i]
 
     level_pairs = [[Counter() for _ in range(contexts)] for _ in comparisons]
     for pattern, _, count, context in rows:
@@ -255,6 +245,45 @@ def fit_tie_model(
         labelled_ties=sum(count for _, label, count, _ in rows if label is True),
         labelled_non_ties=sum(count for _, label, count, _ in rows if label is False),
     )
+
+
+def _expect(
+    rows: Sequence[tuple[Pattern, bool | None, int, int]],
+    m: list[list[list[float]]],
+    u: list[list[list[float]]],
+    prior: float,
+    sizes: Sequence[int],
+    contexts: int,
+    after: Sequence[bool],
+) -> tuple[list[list[list[float]]], list[list[list[float]]], float]:
+    """E-step: each pair's probability of being a tie (clamped where known), summed per comparison, context and level.
+
+    Comparisons learnt after EM take no part in the probabilities, but their
+    levels are counted like the others.
+    """
+    m_counts = [[[0.0] * n for _ in range(contexts)] for n in sizes]
+    u_counts = [[[0.0] * n for _ in range(contexts)] for n in sizes]
+    tie_mass = 0.0
+    log_ratio = [
+        [[math.log(a) - math.log(b) for a, b in zip(mc, uc, strict=True)] for mc, uc in zip(mi, ui, strict=True)]
+        for mi, ui in zip(m, u, strict=True)
+    ]
+    log_prior_odds = math.log(prior / (1 - prior))
+    for pattern, label, count, context in rows:
+        if label is None:
+            log_odds = log_prior_odds
+            for i, level in enumerate(pattern):
+                if level >= 0 and not after[i]:
+                    log_odds += log_ratio[i][context][level]
+            responsibility = 1.0 / (1.0 + math.exp(-log_odds)) if log_odds > -700 else 0.0
+        else:
+            responsibility = 1.0 if label else 0.0
+        tie_mass += responsibility * count
+        for i, level in enumerate(pattern):
+            if level >= 0:
+                m_counts[i][context][level] += responsibility * count
+                u_counts[i][context][level] += (1.0 - responsibility) * count
+    return m_counts, u_counts, tie_mass
 
 
 def _estimate_pooled(counts: list[list[list[float]]], pseudo_count: float, floor: float) -> list[list[float]]:
