@@ -252,7 +252,7 @@ def anchor_link(
         ],
         retain_intermediate_calculation_columns=False,
     )
-    linker = Linker(frame, settings, log_level=logging.WARNING)
+    linker = Linker(frame, settings, log_level=None)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("first_name", "surname", "dob")], recall=0.7
     )
@@ -482,6 +482,7 @@ def print_table(runs: Sequence[ModelRun], out: Callable[[str], None] = print) ->
 
 
 def main() -> None:
+    logging.getLogger("splink").setLevel(logging.ERROR)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--families", type=int, nargs="+", default=[2000, 10000])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2])

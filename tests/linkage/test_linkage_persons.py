@@ -2,7 +2,7 @@
 
 The model is trained on the data at hand, so a handful of records cannot train
 it; each hand-built case is therefore placed among the records of a small
-generated scenario (300 families), and the assertions are about the
+generated scenario (250 families), and the assertions are about the
 hand-built records only.  One linkage run serves every test that needs no
 decision, a second run applies the decisions.
 """
@@ -238,7 +238,7 @@ def population(tmp_path_factory: pytest.TempPathFactory) -> list[LinkRecord]:
     from reunify.synth import generate_scenario
 
     folder = Path(tmp_path_factory.mktemp("linkage_population"))
-    generate_scenario(folder, 300, 7)
+    generate_scenario(folder, 250, 7)
     records, _ = latest_records([folder])
     return records + hand_built()
 
@@ -249,12 +249,12 @@ def result(population: list[LinkRecord]) -> PersonLinkResult:
 
 
 @pytest.fixture(scope="module")
-def decided(population: list[LinkRecord]) -> PersonLinkResult:
+def decided(population: list[LinkRecord], result: PersonLinkResult) -> PersonLinkResult:
     decisions = PersonDecisions(
         must_link=[("ngo_locates:T-MUST-3", "cbp_apprehensions:T-MUST-1")],
         cannot_link=[("ice_detentions:T-CANNOT-1", "usms_custody:T-CANNOT-2")],
     )
-    return link_persons(population, decisions=decisions, settings=FAST)
+    return link_persons(population, decisions=decisions, settings=FAST, model=result.model)
 
 
 def same(result: PersonLinkResult, a: str, b: str) -> bool:
@@ -288,9 +288,19 @@ def test_without_decisions_the_fin_pair_links_and_the_locate_stays_apart(result:
     assert not same(result, "ngo_locates:T-MUST-3", "cbp_apprehensions:T-MUST-1")
 
 
-def test_cannot_link_decision_splits(decided: PersonLinkResult) -> None:
+def test_cannot_link_decision_splits(decided: PersonLinkResult, result: PersonLinkResult) -> None:
     assert not same(decided, "ice_detentions:T-CANNOT-1", "usms_custody:T-CANNOT-2")
     assert decided.counts["decisions_cannot_link"] == 1
+    assert decided.model.version == result.model.version
+
+
+def test_decisions_change_nothing_else(decided: PersonLinkResult, result: PersonLinkResult) -> None:
+    touched = {"ice_detentions:T-CANNOT-1", "usms_custody:T-CANNOT-2", "ngo_locates:T-MUST-3"}
+    touched |= {
+        key for key, cluster in result.clusters.items() if cluster in {result.clusters[k] for k in touched}
+    }
+    moved = {key for key in result.clusters if decided.clusters[key] != result.clusters[key]} - touched
+    assert not moved
 
 
 def test_must_link_decision_merges_with_everything_linked_to_either_side(decided: PersonLinkResult) -> None:

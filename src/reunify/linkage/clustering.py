@@ -13,9 +13,10 @@ What we do instead, in two steps:
    inside one component; the components are small, so step 2 is cheap.
 2. **Refinement inside each component**: start from the human must-link
    groups (singletons otherwise), join groups through *strong* pairs (at or
-   above ``strong_threshold`` with no comparison disagreeing: typically an
-   identifier and the name agree), strongest first and never across a
-   cannot-link, then run average-linkage
+   above ``strong_threshold`` even when their worst disagreeing comparison is
+   counted twice: typically an identifier, the date of birth and a name
+   agree), strongest first and never across a cannot-link, then run
+   average-linkage
    agglomeration: repeatedly
    merge the two groups with the highest *average* match weight (log2 odds,
    each pair clipped to ±``clip`` so no single pair outvotes the rest) over

@@ -52,7 +52,9 @@ def load_model(folder: Path) -> PersonModel:
     settings = json.loads((folder / SETTINGS_FILE).read_text(encoding="utf-8"))
     model = PersonModel(
         settings=settings,
-        term_frequencies={c: pq.read_table(folder / f"tf_{c}.parquet") for c in meta["term_frequency_columns"]},
+        term_frequencies={
+            c: pq.read_table(folder / f"tf_{c}.parquet") for c in meta["term_frequency_columns"]
+        },
         extra_fields=tuple(ExtraField(**extra) for extra in meta["extra_fields"]),
         name_roles=pq.read_table(folder / "name_roles.parquet") if meta["name_roles"] else None,
     )

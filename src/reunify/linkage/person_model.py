@@ -103,21 +103,29 @@ MISSING = "missing on one side"
 
 
 def _same_word(a: str, b: str) -> str:
-    """SQL: two name words (raw columns ``a``/``b``, phonetic ``a``p/``b``p) sound alike.
+    """SQL: two name words (raw columns ``a``/``b``, phonetic ``a``p/``b``p) sound or look alike.
 
-    Only the phonetic key counts across swapped fields: a one-edit tolerance
-    there would cost a string distance for nearly every pair of different
-    people (they all reach these levels) to catch a typing error on top of a
-    swap, which is rare; and MARIA / MARIO is one edit too.
+    Across swapped fields a spelling tolerance is checked only for words of
+    six letters or more that start alike: nearly every pair of different
+    people reaches these levels, so the string distance must stay rare, and
+    MARIA / MARIO (one edit) must not pass.
     """
-    return f"{a}p = {b}p"
-
-
-def _one_edit(a: str, b: str) -> str:
-    """SQL: two words of at least four letters one edit apart; the cheap length tests run first."""
     return (
-        f"least(length({a}), length({b})) >= 4 AND abs(length({a}) - length({b})) <= 1 "
-        f"AND damerau_levenshtein({a}, {b}) <= 1"
+        f"({a}p = {b}p OR (left({a}, 2) = left({b}, 2) AND least(length({a}), length({b})) >= 6 "
+        f"AND {_close_spelling(a, b)}))"
+    )
+
+
+def _close_spelling(a: str, b: str) -> str:
+    """SQL: two words spelled nearly alike: one edit apart (four letters or more) or two (seven or more).
+
+    Long Mayan surnames lose or change two letters in transcription
+    (IXQUIACTAP / IXCIACTAP) as often as short ones lose one; the cheap length
+    tests run first so most pairs never reach the edit distance.
+    """
+    return (
+        f"least(length({a}), length({b})) >= 4 AND abs(length({a}) - length({b})) <= 2 "
+        f"AND damerau_levenshtein({a}, {b}) <= CASE WHEN least(length({a}), length({b})) >= 7 THEN 2 ELSE 1 END"
     )
 
 
@@ -177,7 +185,7 @@ def given_name_comparison() -> dict[str, Any]:
         "l.gpset = r.gpset OR ((l.g2p IS NULL) <> (r.g2p IS NULL) AND "
         "(l.g1p = r.g1p OR l.g1p = r.g2p OR r.g1p = l.g2p))"
     )
-    spelling = f"{_one_edit('l.g1', 'r.g1')} AND (l.g2 IS NULL OR r.g2 IS NULL OR l.g2p = r.g2p OR ({_one_edit('l.g2', 'r.g2')}))"
+    spelling = f"{_close_spelling('l.g1', 'r.g1')} AND (l.g2 IS NULL OR r.g2 IS NULL OR l.g2p = r.g2p OR ({_close_spelling('l.g2', 'r.g2')}))"
     return _comparison(
         "given_names",
         "given names",
@@ -210,7 +218,7 @@ def surname_comparison() -> dict[str, Any]:
         "l.spkey = r.spkey OR ((l.s2p IS NULL) <> (r.s2p IS NULL) AND l.s1p = r.s1p) "
         "OR (l.s1p = r.s2p AND l.s2p = r.s1p)"
     )
-    spelling = f"{_one_edit('l.s1', 'r.s1')} AND (l.s2 IS NULL OR r.s2 IS NULL OR l.s2p = r.s2p OR ({_one_edit('l.s2', 'r.s2')}))"
+    spelling = f"{_close_spelling('l.s1', 'r.s1')} AND (l.s2 IS NULL OR r.s2 IS NULL OR l.s2p = r.s2p OR ({_close_spelling('l.s2', 'r.s2')}))"
     one_shared = f"{_in('l.s1p', 'r.s1p', 'r.s2p')} OR {_in('l.s2p', 'r.s1p', 'r.s2p')}"
     return _comparison(
         "surnames",
@@ -404,7 +412,8 @@ def blocking_keys(
     date is an estimate or has a typo; a pair of name words alone reaches
     records without any date of birth.  Every name key is order-free and
     phonetic, so swapped given/family names, dropped second names, particles
-    and Mayan transcriptions still share keys.
+    and Mayan transcriptions still share keys.  An extra field (an address
+    line, a postcode) gives a key with each name word.
     """
 
     def id_key(column: str, name: str, description: str) -> BlockingKey:
@@ -421,6 +430,17 @@ def blocking_keys(
     for extra in extra_fields:
         if extra.kind == "identifier":
             keys.append(id_key(extra.column, extra.name, f"same {extra.name}"))
+    for extra in extra_fields:
+        if extra.kind != "identifier":
+            keys.append(
+                BlockingKey(
+                    f"token_{extra.name}",
+                    f"a name word and the same {extra.name}",
+                    f"SELECT t.unique_id, t.token || '|' || f.{extra.column} AS k FROM tokens t "
+                    f"JOIN f USING (unique_id) WHERE f.{extra.column} IS NOT NULL",
+                    max_block,
+                )
+            )
     keys += [
         BlockingKey(
             "token_dob",
@@ -440,11 +460,17 @@ def blocking_keys(
             max_block,
         ),
         BlockingKey(
+            "token_pair_day",
+            "two name words and the day and month of birth (a year slipped)",
+            "SELECT p.unique_id, p.k || '|' || least(f.dob_m, f.dob_d) || '-' || greatest(f.dob_m, f.dob_d) AS k "
+            "FROM token_pairs p JOIN f USING (unique_id) WHERE f.dob IS NOT NULL AND NOT f.dob_est",
+            max_block,
+        ),
+        BlockingKey(
             "relative_and_name",
-            "a relative named on both and the first given name or first surname",
-            "SELECT unique_id, w || '#' || unnest(family_keys) AS k "
-            "FROM (SELECT unique_id, family_keys, unnest(list_distinct([g1p, s1p])) AS w FROM f "
-            "WHERE family_keys IS NOT NULL) WHERE w IS NOT NULL",
+            "a relative named on both and the first given name",
+            "SELECT unique_id, g1p || '#' || unnest(family_keys) AS k FROM f "
+            "WHERE family_keys IS NOT NULL AND g1p IS NOT NULL",
             max_block,
         ),
         BlockingKey(
@@ -468,33 +494,31 @@ def token_tables_sql() -> list[str]:
     ]
 
 
-def key_pairs_sql(key: BlockingKey, within_feed: bool, rank: int | None = None) -> str:
-    """SQL selecting the (l, r) pairs one key family produces, l < r, capped blocks skipped.
+def kept_keys_sql(key: BlockingKey) -> str:
+    """SQL selecting (unique_id, k, no_dob, feed) for one key family, blocks above the cap left out."""
+    return f"""
+        WITH keyed AS (SELECT DISTINCT * FROM ({key.sql}))
+        SELECT keyed.unique_id, keyed.k, f.dob IS NULL AS no_dob, f.feed
+        FROM keyed JOIN f USING (unique_id)
+        WHERE keyed.k IN (SELECT k FROM keyed GROUP BY k HAVING count(*) BETWEEN 2 AND {key.max_block})
+    """
 
-    A pair may come out more than once (two shared name words); callers
-    deduplicate.  ``rank`` adds the key's position as a ``rank`` column.
+
+def key_pairs_sql(keys_table: str, key: BlockingKey, within_feed: bool, rank: int) -> str:
+    """SQL selecting the (l, r, rank) pairs sharing a key in ``keys_table`` (from kept_keys_sql), l < r.
+
+    A pair may come out more than once (two shared name words, or two key
+    families); the caller keeps each pair once, with its smallest rank.
     """
     extra = ""
     if key.one_side_without_dob:
         extra += " AND (a.no_dob OR b.no_dob)"
     if not within_feed:
         extra += " AND a.feed <> b.feed"
-    ranked = f", {rank}::UTINYINT AS rank" if rank is not None else ""
-    return f"""
-        SELECT a.unique_id AS l, b.unique_id AS r{ranked}
-        FROM (
-            WITH keyed AS (SELECT DISTINCT * FROM ({key.sql}))
-            SELECT keyed.unique_id, keyed.k, f.dob IS NULL AS no_dob, f.feed
-            FROM keyed JOIN f USING (unique_id)
-            WHERE keyed.k IN (SELECT k FROM keyed GROUP BY k HAVING count(*) BETWEEN 2 AND {key.max_block})
-        ) a
-        JOIN (
-            WITH keyed AS (SELECT DISTINCT * FROM ({key.sql}))
-            SELECT keyed.unique_id, keyed.k, f.dob IS NULL AS no_dob, f.feed
-            FROM keyed JOIN f USING (unique_id)
-            WHERE keyed.k IN (SELECT k FROM keyed GROUP BY k HAVING count(*) BETWEEN 2 AND {key.max_block})
-        ) b ON a.k = b.k AND a.unique_id < b.unique_id{extra}
-    """
+    return (
+        f"SELECT a.unique_id AS l, b.unique_id AS r, {rank}::UTINYINT AS rank "
+        f"FROM {keys_table} a JOIN {keys_table} b ON a.k = b.k AND a.unique_id < b.unique_id{extra}"
+    )
 
 
 # --------------------------------------------------------------------------- hard constraints

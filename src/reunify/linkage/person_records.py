@@ -450,20 +450,21 @@ class FamilyIndex:
     case_children: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, records: Iterable[LinkRecord]) -> FamilyIndex:
+    def build(cls, records: Iterable[LinkRecord], roles: Sequence[str | None]) -> FamilyIndex:
+        """Index the relatives' names by event and ORR case; ``roles`` are the records' roles, in order."""
         index = cls()
-        for record in records:
+        for record, role in zip(records, roles, strict=True):
             fields = record.fields
+            event = _text(fields.get("event_id"))
+            case = _text(fields.get("uac_id")) if record.feed in OWN_UAC_ID_FEEDS else None
+            if event is None and case is None:
+                continue
             keys = relative_keys(fields.get("name"))
             if not keys:
                 continue
-            event = _text(fields.get("event_id"))
-            born = _date_part(fields.get("dob"))
-            role = _role(record.feed, fields, born)
             if event is not None:
                 target = index.event_children if role == "child" else index.event_adults
                 target.setdefault(event, set()).update(keys)
-            case = _text(fields.get("uac_id")) if record.feed in OWN_UAC_ID_FEEDS else None
             if case is not None:
                 index.case_children.setdefault(case, set()).update(keys)
         return index
@@ -545,7 +546,10 @@ def build_feature_table(
     with quiet_collector():
         records = list(records)
         roles = NameRoles.learn(record.fields.get("name") for record in records)
-        family = FamilyIndex.build(records)
+        births = [_date_part(record.fields.get("dob")) for record in records]
+        family = FamilyIndex.build(
+            records, [_role(r.feed, r.fields, born) for r, born in zip(records, births, strict=True)]
+        )
         rows = [feature_row(record, extra_fields, roles, family) for record in records]
         rows.sort(key=lambda row: row["record_key"])
         for previous, current in itertools.pairwise(rows):

@@ -34,7 +34,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -80,8 +80,9 @@ class PersonLinkSettings:
 
     Thresholds are match probabilities.  ``link_threshold`` decides which
     edges form candidate groups, ``strong_threshold`` which pairs join records
-    inside a group by themselves (when no comparison weighs below
-    ``disagreement_weight``), and ``merge_threshold`` the average
+    inside a group by themselves (counting their worst disagreeing comparison
+    twice, so twins who share everything but a given name never qualify), and
+    ``merge_threshold`` the average
     probability at which two groups inside one are merged (clustering.py).
     ``pair_floor`` is the lowest probability kept in ``PersonLinkResult.pairs``
     (and the weight assumed for a pair inside a group that was never scored);
@@ -101,9 +102,8 @@ class PersonLinkSettings:
     link_threshold: float = 0.5
     merge_threshold: float = 0.5
     strong_threshold: float = 0.9999
-    disagreement_weight: float = -1.0
     pair_floor: float = 0.01
-    review_band: tuple[float, float] = (0.3, 0.8)
+    review_band: tuple[float, float] = (0.4, 0.7)
     max_block: int = 200
     max_name_block: int = 100
     max_rescore_component: int = 60
@@ -268,7 +268,8 @@ def _connect(settings: PersonLinkSettings) -> duckdb.DuckDBPyConnection:
 def _linker(db_api: Any, features: Any, model_settings: Mapping[str, Any]) -> Any:
     from splink import Linker
 
-    return Linker(features, dict(model_settings), log_level=logging.WARNING, validate_settings=False)
+    # log_level None: Splink leaves logging alone, the application configures it.
+    return Linker(features, dict(model_settings), log_level=None, validate_settings=False)
 
 
 # --------------------------------------------------------------------------- training
@@ -348,29 +349,34 @@ def _term_frequencies(
 def _block(
     connection: duckdb.DuckDBPyConnection, table: str, settings: PersonLinkSettings
 ) -> tuple[str, list[dict[str, Any]]]:
-    """Create table ``blocked_pairs`` (join_key_l, join_key_r, match_key) from the blocking keys."""
+    """Create table ``blocked_pairs`` (join_key_l, join_key_r, match_key) from the blocking keys.
+
+    Each pair is kept once and credited to the first key family (in
+    person_model.blocking_keys order) that finds it; the statistics say how
+    many pairs each family found first.
+    """
     _run(connection, f"CREATE OR REPLACE TABLE f AS SELECT * FROM {table}")
     for sql in pm.token_tables_sql():
         _run(connection, sql)
-    stats: list[dict[str, Any]] = []
-    parts: list[str] = []
     keys = pm.blocking_keys(settings.extra_fields, settings.max_block, settings.max_name_block)
+    parts = []
     for number, key in enumerate(keys):
-        _run(
-            connection,
-            f"CREATE OR REPLACE TABLE block_{number} AS {pm.key_pairs_sql(key, settings.within_feed)}",
-        )
-        pairs = _run(connection, f"SELECT count(*) FROM block_{number}")[0][0]
-        stats.append({"key": key.name, "description": key.description, "pairs": int(pairs)})
-        parts.append(f"SELECT l, r, '{key.name}' AS match_key, {number} AS rank FROM block_{number}")
+        _run(connection, f"CREATE OR REPLACE TABLE block_keys_{number} AS {pm.kept_keys_sql(key)}")
+        parts.append(pm.key_pairs_sql(f"block_keys_{number}", key, settings.within_feed, number))
+    names = ", ".join(f"'{key.name}'" for key in keys)
     _run(
         connection,
         "CREATE OR REPLACE TABLE blocked_pairs AS "
-        "SELECT l AS join_key_l, r AS join_key_r, arg_min(match_key, rank) AS match_key "
+        f"SELECT l AS join_key_l, r AS join_key_r, [{names}][min(rank) + 1] AS match_key "
         f"FROM ({' UNION ALL '.join(parts)}) GROUP BY l, r",
     )
+    first = dict(_run(connection, "SELECT match_key, count(*) FROM blocked_pairs GROUP BY match_key"))
+    stats = [
+        {"key": key.name, "description": key.description, "pairs_found_first": int(first.get(key.name, 0))}
+        for key in keys
+    ]
     for number in range(len(keys)):
-        _run(connection, f"DROP TABLE block_{number}")
+        _run(connection, f"DROP TABLE block_keys_{number}")
     _run(connection, "DROP TABLE token_pairs")
     _run(connection, "DROP TABLE tokens")
     return "blocked_pairs", stats
@@ -495,6 +501,8 @@ def link_persons(
     decisions: PersonDecisions | None = None,
     settings: PersonLinkSettings | None = None,
     progress: Progress | None = None,
+    *,
+    model: PersonModel | None = None,
 ) -> PersonLinkResult:
     """Decide which records are the same person (see the module doc for the method).
 
@@ -502,8 +510,14 @@ def link_persons(
     ``person_records.feature_table_from_arrow``).  ``progress(stage, done,
     total)`` is called at each stage.  Decisions naming unknown record keys
     are counted and otherwise ignored (the record may have been withdrawn).
+    ``model`` applies a stored model instead of training one (its m and u
+    and prior; term frequencies come from the records at hand), so that
+    applying new decisions, or re-linking the same data, keeps the model
+    version every score is traced to.
     """
     settings = settings or PersonLinkSettings()
+    if model is not None and tuple(model.extra_fields) != tuple(settings.extra_fields):
+        settings = replace(settings, extra_fields=tuple(model.extra_fields))
     decisions = decisions or PersonDecisions()
     timings: dict[str, float] = {}
     stages = ("features", "training", "blocking", "scoring", "clustering", "result")
@@ -542,7 +556,9 @@ def link_persons(
         registered = db_api.register(features.table, table_name="person_features")
 
         stage("training")
-        if size >= 2:
+        if model is not None:
+            model_settings = json.loads(json.dumps(model.settings, default=str))
+        elif size >= 2:
             model_settings = _train(db_api, registered, settings)
         else:
             model_settings = _regularise(
@@ -697,7 +713,7 @@ def _cluster(
             scored["lowest_mw"].to_pylist(),
             strict=True,
         )
-        if value >= strong_weight and lowest >= settings.disagreement_weight
+        if value + min(0.0, lowest) >= strong_weight
     }
 
     def forbidden(a: int, b: int) -> bool:

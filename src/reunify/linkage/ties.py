@@ -67,6 +67,7 @@ from reunify.linkage.ties_features import (
     CONTEXT_OF_TOGETHER,
     CONTEXTS,
     FULL,
+    PRESENTED_LEVELS,
     GIVEN_ONLY,
     MOST,
     CompareContext,
@@ -132,6 +133,11 @@ class TieSettings:
     [review, probable) it is a CANDIDATE for a person to review, below it is
     dropped.  They are set by what a wrong assertion costs (a child handed to
     the wrong adult) against a reviewer's time, not tuned to a scenario.
+    With ``review_presented_parents`` an adult the records show as head or
+    spouse of the child's family unit is never dropped silently: below the
+    band the pair is still a CANDIDATE, and flagged, because an adult who
+    presented as a parent without the evidence to support it is either a
+    parent with unusual records or a false parent, and a person must look.
 
     Candidate generation: events and family groups with more than
     ``max_group_persons`` persons are not expanded pair by pair (a crowd is
@@ -160,11 +166,12 @@ class TieSettings:
     min_offspring_gap_years: float = 13.0
     age_tolerance: int = 1
     pseudo_count: float = 1.0
-    context_strength: float = 20.0
+    context_strength: float = 100.0
     probability_floor: float = 1e-6
     max_iterations: int = 500
     tolerance: float = 1e-7
     keep_candidates: bool = False
+    review_presented_parents: bool = True
 
     def __post_init__(self) -> None:
         if not 0.0 < self.review_threshold <= self.probable_threshold < 1.0:
@@ -301,7 +308,9 @@ def link_ties(
             age_tolerance=settings.age_tolerance + 1,
         ),
     )
-    counts.update({f"candidates_{k}" if k != "pairs" else "candidate_pairs": v for k, v in candidates.counts.items()})
+    counts.update(
+        {f"candidates_{k}" if k != "pairs" else "candidate_pairs": v for k, v in candidates.counts.items()}
+    )
     decided: dict[Pair, bool] = {}
     for pairs, verdict in ((decisions.confirmed, True), (decisions.rejected, False)):
         for parent, child in pairs:
@@ -320,6 +329,7 @@ def link_ties(
         stay_window_minutes=settings.stay_window_minutes,
         age_tolerance=settings.age_tolerance,
         language_share=CompareContext.learn_languages(profiles),
+        group_adults=CompareContext.count_group_adults(profiles),
     )
     pair_list = list(candidates.pairs.items())
     patterns = [pattern_of(profiles[a], profiles[c], context) for (a, c), _ in pair_list]
@@ -351,9 +361,19 @@ def link_ties(
 
     flags: list[TieFlag] = []
     states: list[_PairState] = []
+    together_at = names.index("together")
     for ((adult_index, child_index), sources), pattern in zip(pair_list, patterns, strict=True):
-        state = _PairState(profiles[adult_index], profiles[child_index], sources, pattern, model.probability(pattern))
-        _decide(state, decided.get((adult_index, child_index)), dna_verdicts.get((adult_index, child_index)), settings, flags)
+        state = _PairState(
+            profiles[adult_index], profiles[child_index], sources, pattern, model.probability(pattern)
+        )
+        _decide(
+            state,
+            decided.get((adult_index, child_index)),
+            dna_verdicts.get((adult_index, child_index)),
+            pattern[together_at] in PRESENTED_LEVELS,
+            settings,
+            flags,
+        )
         if state.status is not None:
             state.relationship = _relationship(state.adult, state.child)
             states.append(state)
@@ -392,7 +412,9 @@ def link_ties(
             (profiles[a].person, profiles[c].person, model.probability(pattern), sources_of(sources))
             for ((a, c), sources), pattern in zip(pair_list, patterns, strict=True)
         ]
-    return TieResult(ties=ties, flags=flags, counts=dict(counts), model=model, timings=timings, candidates=kept)
+    return TieResult(
+        ties=ties, flags=flags, counts=dict(counts), model=model, timings=timings, candidates=kept
+    )
 
 
 # --------------------------------------------------------------------------- status
@@ -402,10 +424,16 @@ def _decide(
     state: _PairState,
     decided: bool | None,
     dna: tuple[str | None, DnaRow | None, bool] | None,
+    presented: bool,
     settings: TieSettings,
     flags: list[TieFlag],
 ) -> None:
-    """Status before the one-mother-one-father constraint: decisions, then DNA, then age, then the model."""
+    """Status before the one-mother-one-father constraint: decisions, then DNA, then age, then the model.
+
+    ``presented`` says the records show the adult as head or spouse of the
+    child's family unit: such a pair is never silently dropped (see
+    ``TieSettings.review_presented_parents``).
+    """
     adult, child = state.adult, state.child
     result, row, conflict = dna if dna is not None else (None, None, False)
     if row is not None:
@@ -464,6 +492,27 @@ def _decide(
         state.status = PROBABLE
     elif probability >= settings.review_threshold:
         state.status = CANDIDATE
+    elif settings.review_presented_parents and presented:
+        state.status = CANDIDATE
+        state.notes.append(
+            Evidence(
+                "constraint",
+                0.0,
+                "the adult presented as this child's parent (head or spouse of the child's family unit) but the "
+                "evidence does not support it: kept for review rather than dropped",
+                tuple(_presentation_keys(adult, child)),
+            )
+        )
+        flags.append(
+            TieFlag(
+                adult.person,
+                "PRESENTED_AS_PARENT_UNSUPPORTED",
+                f"presented as parent: {_presentation(adult, child)}; the records give it probability "
+                f"{probability:.2f}",
+                tuple(_presentation_keys(adult, child)),
+                child.person,
+            )
+        )
 
 
 def _presentation(adult: PersonProfile, child: PersonProfile) -> str:
@@ -498,7 +547,8 @@ def _relationship(adult: PersonProfile, child: PersonProfile) -> str:
     said = {
         stated.relationship
         for stated in child.stated_parents
-        if stated.relationship in (MOTHER, FATHER) and match_name(stated.name, adult.name_sets) in (FULL, MOST, GIVEN_ONLY)
+        if stated.relationship in (MOTHER, FATHER)
+        and match_name(stated.name, adult.name_sets) in (FULL, MOST, GIVEN_ONLY)
     }
     return said.pop() if len(said) == 1 else PARENT
 
@@ -518,7 +568,14 @@ def _one_mother_one_father(states: list[_PairState], flags: list[TieFlag]) -> No
     for competing in by_child.values():
         if len(competing) < 2:
             continue
-        competing.sort(key=lambda s: (_STATUS_RANK[s.status or REJECTED], -s.probability, -s.model_probability, s.adult.person))
+        competing.sort(
+            key=lambda s: (
+                _STATUS_RANK[s.status or REJECTED],
+                -s.probability,
+                -s.model_probability,
+                s.adult.person,
+            )
+        )
         holder: dict[str, _PairState] = {}
         for state in competing:
             place = state.relationship if state.relationship in (MOTHER, FATHER) else None

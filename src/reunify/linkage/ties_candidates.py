@@ -122,7 +122,11 @@ def siblings_by_record(adult: PersonProfile, child: PersonProfile) -> bool:
     """
     for group in adult.family_groups.keys() & child.family_groups.keys():
         adult_codes = adult.family_groups[group][0]
-        if "CHILD" in adult_codes and not adult_codes & {"HEAD", "SPOUSE"} and "CHILD" in child.family_groups[group][0]:
+        if (
+            "CHILD" in adult_codes
+            and not adult_codes & {"HEAD", "SPOUSE"}
+            and "CHILD" in child.family_groups[group][0]
+        ):
             return True
     return False
 
@@ -153,7 +157,9 @@ def _pairs_within(
             yield first, second
 
 
-def _from_groups(profiles: Sequence[PersonProfile], settings: CandidateSettings, candidates: Candidates) -> None:
+def _from_groups(
+    profiles: Sequence[PersonProfile], settings: CandidateSettings, candidates: Candidates
+) -> None:
     events: dict[str, list[int]] = defaultdict(list)
     groups: dict[str, list[int]] = defaultdict(list)
     for profile in profiles:
@@ -175,7 +181,9 @@ def _from_groups(profiles: Sequence[PersonProfile], settings: CandidateSettings,
 # --------------------------------------------------------------------------- stays
 
 
-def _from_stays(profiles: Sequence[PersonProfile], settings: CandidateSettings, candidates: Candidates) -> None:
+def _from_stays(
+    profiles: Sequence[PersonProfile], settings: CandidateSettings, candidates: Candidates
+) -> None:
     """Adult and child booked into one facility within the window: buckets of the window's width."""
     window = dt.timedelta(minutes=settings.stay_window_minutes)
     width = max(settings.stay_window_minutes * 60, 60.0)
@@ -183,7 +191,9 @@ def _from_stays(profiles: Sequence[PersonProfile], settings: CandidateSettings, 
     for profile in profiles:
         if profile.is_child or profile.dob is not None:
             for stay in profile.stays:
-                buckets[(stay.facility, int(stay.book_in.timestamp() // width))].append((profile.index, stay.book_in))
+                buckets[(stay.facility, int(stay.book_in.timestamp() // width))].append(
+                    (profile.index, stay.book_in)
+                )
     for profile in profiles:
         for stay in profile.stays:
             bucket = int(stay.book_in.timestamp() // width)
@@ -268,7 +278,9 @@ def _age_fits(stated: StatedRelative, child: PersonProfile, tolerance: int) -> b
     return abs(age - stated.age) <= tolerance + (1 if child.dob_estimated else 0)
 
 
-def _from_names(profiles: Sequence[PersonProfile], settings: CandidateSettings, candidates: Candidates) -> None:
+def _from_names(
+    profiles: Sequence[PersonProfile], settings: CandidateSettings, candidates: Candidates
+) -> None:
     children = _NameIndex.of((p for p in profiles if p.is_child), with_years=True)
     adults = _NameIndex.of((p for p in profiles if p.is_adult), with_years=False)
     limit = settings.max_name_hits
@@ -314,30 +326,39 @@ def _children_named(
 ) -> list[int]:
     """Children whose names carry the stated name, best first, those of a plainly wrong age left out."""
     ranked = []
+    seen: set[int] = set()
     if len(stated.name.tokens) >= 2:
         for person, score in index.pair_hits(stated.name).items():
             child = profiles[person]
+            seen.add(person)
             fits = _age_fits(stated, child, settings.age_tolerance)
             if fits is False or not can_be_parent(adult, child, settings.min_offspring_gap_years):
                 continue
             full = match_name(stated.name, child.name_sets) == "full"
             ranked.append((-score, not full, fits is None, child.person, person))
-    elif stated.age is not None and stated.on is not None:
-        # A lone given name is only worth a look-up together with an age.
+    found_full = any(not entry[1] for entry in ranked)
+    if stated.age is not None and stated.on is not None and stated.name.words and not found_full:
+        # Given names alone (``MELVIL|8``, ``JULIO ROBERTO|8``) are only worth a look-up with an age:
+        # children whose given name is the first stated word, born in the years the age allows,
+        # and whose names carry every stated word.
+        words = stated.name.tokens
         born = stated.on.year - stated.age
-        seen: set[int] = set()
+        by_age = []
         for year in range(born - settings.age_tolerance - 1, born + settings.age_tolerance + 1):
-            for given in stated.name.tokens:
-                for person in index.by_given_year.get((given, year), ()):
-                    if person in seen:
-                        continue
-                    seen.add(person)
-                    child = profiles[person]
-                    if _age_fits(stated, child, settings.age_tolerance) and can_be_parent(
-                        adult, child, settings.min_offspring_gap_years
-                    ):
-                        ranked.append((0, False, False, child.person, person))
-        if len(ranked) > settings.max_name_hits:
-            return []  # too common a name to point at anyone
+            for person in index.by_given_year.get((stated.name.words[0], year), ()):
+                if person in seen:
+                    continue
+                seen.add(person)
+                child = profiles[person]
+                if not words <= child.name_sets.tokens:
+                    continue
+                if (
+                    _age_fits(stated, child, settings.age_tolerance)
+                    and match_name(stated.name, child.name_sets) in ("full", "given only")
+                    and can_be_parent(adult, child, settings.min_offspring_gap_years)
+                ):
+                    by_age.append((0, False, False, child.person, person))
+        if len(by_age) <= settings.max_name_hits:  # else too common a name to point at anyone
+            ranked.extend(by_age)
     ranked.sort()
     return [person for *_, person in ranked]

@@ -47,9 +47,22 @@ class CompareContext:
     age_tolerance: int = 1
     language_share: dict[str, dict[str, float]] = field(default_factory=dict)
     language_min_share: float = 0.02
+    group_adults: dict[str, int] = field(default_factory=dict)
 
     @staticmethod
-    def learn_languages(profiles: Iterable[PersonProfile], min_children: int = 20) -> dict[str, dict[str, float]]:
+    def count_group_adults(profiles: Iterable[PersonProfile]) -> dict[str, int]:
+        """Family group -> how many persons are recorded in it as HEAD or SPOUSE."""
+        counts: Counter[str] = Counter()
+        for profile in profiles:
+            for group, (codes, _) in profile.family_groups.items():
+                if codes & {"HEAD", "SPOUSE"}:
+                    counts[group] += 1
+        return dict(counts)
+
+    @staticmethod
+    def learn_languages(
+        profiles: Iterable[PersonProfile], min_children: int = 20
+    ) -> dict[str, dict[str, float]]:
         """Country -> language -> share of that country's children who speak it (countries with enough children)."""
         speakers: dict[str, Counter[str]] = defaultdict(Counter)
         children: Counter[str] = Counter()
@@ -121,14 +134,15 @@ def _hit(key: str, targets: set[str] | frozenset[str], shortest: int = 4) -> boo
     return any(len(t) >= shortest and _one_edit(key, t) for t in targets)
 
 
-def _overlap(first: set[str], second: set[str]) -> bool:
-    """Some word of ``first`` is, or is one typing error from, a word of ``second`` (words of 3+ sounds).
+def _overlap(first: set[str], second: set[str], shortest: int = 3) -> bool:
+    """Some word of ``first`` is, or is one typing error from, a word of ``second`` (words of 3+ symbols).
 
     Between two given persons a one-letter difference in a surname
-    (ZAVALA / ZAHALA, KHOC / CHOC) is far more likely a spelling than a
-    different family, so pairwise comparisons allow it down to three sounds.
+    (KHOC / CHOC as sounds, ZAVALA / ZAHALA or CONTRERAS / CONTRRAS as
+    letters) is far more likely a spelling than a different family, so
+    pairwise comparisons allow it down to three sounds.
     """
-    return any(_hit(word, second, 3) for word in first)
+    return any(_hit(word, second, shortest) for word in first)
 
 
 #: How a stated name matches a person: every word / all but one word / only given names were stated
@@ -196,7 +210,8 @@ def _name_text(profile: PersonProfile) -> str:
 
 
 TOGETHER_LEVELS = (
-    "one family unit",
+    "one family unit, with a second adult",
+    "one family unit, the only adult",
     "same family group, both recorded as children",
     "same family group",
     "same apprehension event",
@@ -212,7 +227,9 @@ def together(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, ex
     The three are one comparison because a family group implies a shared
     event and a family booked in together was usually apprehended together:
     counted separately they would be counted twice.  "Never together" needs
-    both persons to have an event or a stay; a person with none says nothing.
+    both persons to have an apprehension event: a parent held in adult
+    detention and a child in a family facility are in different places by
+    design, and a child whose apprehension record is missing says nothing.
     """
     shared_groups = adult.family_groups.keys() & child.family_groups.keys()
     if shared_groups:
@@ -221,11 +238,11 @@ def together(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, ex
             adult_codes = adult.family_groups[group][0]
             child_codes = child.family_groups[group][0]
             if adult_codes & {"HEAD", "SPOUSE"} and "CHILD" in child_codes:
-                level = 0
+                level = 0 if ctx.group_adults.get(group, 1) > 1 else 1
             elif adult_codes == {"CHILD"}:
-                level = 1
-            else:
                 level = 2
+            else:
+                level = 3
             if best is None or level < best[0]:
                 best = (level, group)
         assert best is not None
@@ -234,10 +251,12 @@ def together(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, ex
             return level, "", []
         adult_codes, adult_keys = adult.family_groups[group]
         child_codes, child_keys = child.family_groups[group]
-        if level == 0:
+        if level <= 1:
+            others = ctx.group_adults.get(group, 1) - 1
             text = (
                 f"apprehended as one family unit: family group {group}, the adult as "
-                f"{'/'.join(sorted(adult_codes))}, the child as CHILD"
+                f"{'/'.join(sorted(adult_codes))}, the child as CHILD, "
+                f"{'with ' + str(others) + ' other adult(s)' if others else 'the only adult'} of the unit"
             )
         else:
             text = (
@@ -248,10 +267,10 @@ def together(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, ex
     shared_events = adult.events.keys() & child.events.keys()
     if shared_events:
         if not explain:
-            return 3, "", []
+            return 4, "", []
         event = sorted(shared_events)[0]
         text = f"apprehended in the same event {event}, with no shared family group recorded"
-        return 3, text, adult.events[event] + child.events[event]
+        return 4, text, adult.events[event] + child.events[event]
     closest: tuple[float, str, str, str] | None = None
     for adult_stay in adult.stays:
         for child_stay in child.stays:
@@ -261,18 +280,18 @@ def together(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, ex
             if minutes <= ctx.stay_window_minutes and (closest is None or minutes < closest[0]):
                 closest = (minutes, adult_stay.facility, adult_stay.record_key, child_stay.record_key)
     if closest is not None:
-        level = 4 if closest[0] <= ctx.stay_close_minutes else 5
+        level = 5 if closest[0] <= ctx.stay_close_minutes else 6
         if not explain:
             return level, "", []
         text = f"booked into facility {closest[1]} {closest[0]:.0f} minutes apart, with no shared apprehension event"
         return level, text, [closest[2], closest[3]]
-    if (adult.events or adult.stays) and (child.events or child.stays):
+    if adult.events and child.events:
         if not explain:
-            return 6, "", []
+            return 7, "", []
         keys = [k for keys in adult.events.values() for k in keys][:3] + [
             k for keys in child.events.values() for k in keys
         ][:3]
-        return 6, "apprehended in different events and never booked in together", keys
+        return 7, "apprehended in different events and never booked in together", keys
     return None, "", []
 
 
@@ -366,7 +385,11 @@ def _age_agrees(stated: StatedRelative, child: PersonProfile, tolerance: int) ->
 
 
 def _named_child(
-    statements: Sequence[StatedRelative], source: str, child: PersonProfile, ctx: CompareContext, explain: bool
+    statements: Sequence[StatedRelative],
+    source: str,
+    child: PersonProfile,
+    ctx: CompareContext,
+    explain: bool,
 ) -> Finding:
     if not statements:
         return None, "", []
@@ -404,7 +427,9 @@ def _named_child(
     return level, text, keys + [f.record_key for f in child.names[:1]]
 
 
-def named_by_parent(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain: bool) -> Finding:
+def named_by_parent(
+    adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain: bool
+) -> Finding:
     """The children the adult named at an ICE interview (name and age), against the child."""
     return _named_child(adult.stated_children, "the adult (ICE interview)", child, ctx, explain)
 
@@ -424,7 +449,9 @@ _SURNAME_PATTERNS = (
     "no shared surname",
 )
 _SEX_WORDS = {"M": "man", "F": "woman", None: "sex unknown"}
-SURNAME_LEVELS = tuple(f"{pattern} ({_SEX_WORDS[sex]})" for sex in ("M", "F", None) for pattern in _SURNAME_PATTERNS)
+SURNAME_LEVELS = tuple(
+    f"{pattern} ({_SEX_WORDS[sex]})" for sex in ("M", "F", None) for pattern in _SURNAME_PATTERNS
+)
 
 
 def surnames(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain: bool) -> Finding:
@@ -439,8 +466,8 @@ def surnames(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, ex
     a, c = adult.name_sets, child.name_sets
     if not (a.surnames or a.tokens) or not (c.surnames or c.tokens):
         return None, "", []
-    first = _overlap(a.first_surnames, c.first_surnames)
-    second = _overlap(a.first_surnames, c.second_surnames)
+    first = _overlap(a.first_surnames, c.first_surnames) or _overlap(a.spelled_first, c.spelled_first, 4)
+    second = _overlap(a.first_surnames, c.second_surnames) or _overlap(a.spelled_first, c.spelled_second, 4)
     if first and second:
         pattern = 1 if adult.sex == "F" else 0
     elif first:
@@ -480,10 +507,17 @@ def age_gap_years(adult: PersonProfile, child: PersonProfile) -> float | None:
 
 
 def age_gap(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain: bool) -> Finding:
-    """How much older the adult is: a parent is usually 14 to 60 years older than the child."""
+    """How much older the adult is: a parent is usually 14 to 60 years older than the child.
+
+    An estimated birth date (1 January of a guessed year) is a year either
+    way, so such a gap is read up to one year towards 14-60 before its level
+    is chosen: a 13.6-year gap from an estimate is not evidence of a sibling.
+    """
     gap = age_gap_years(adult, child)
     if gap is None:
         return None, "", []
+    if adult.dob_estimated or child.dob_estimated:
+        gap = min(max(gap, min(14.0, gap + 1)), max(60.0, gap - 1))
     if gap < 10:
         level = 4
     elif gap < 14:
@@ -507,7 +541,12 @@ def age_gap(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, exp
 # --------------------------------------------------------------------------- country and language
 
 
-ORIGIN_LEVELS = ("same country", "child's language heard there", "child's language unusual there", "different country")
+ORIGIN_LEVELS = (
+    "same country",
+    "child's language heard there",
+    "child's language unusual there",
+    "different country",
+)
 
 
 def origin(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain: bool) -> Finding:
@@ -578,7 +617,9 @@ def dna(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain
         return level, "", []
     if row is None:
         inconclusive = [r.record_key for r in rows]
-        text = "no conclusive DNA test between them" + (" (inconclusive: " + ", ".join(inconclusive) + ")" if inconclusive else "")
+        text = "no conclusive DNA test between them" + (
+            " (inconclusive: " + ", ".join(inconclusive) + ")" if inconclusive else ""
+        )
         return level, text, inconclusive
     child_keys = [k for k in child.record_keys if k.startswith("orr_referrals:")][:2]
     text = (
@@ -593,7 +634,7 @@ def dna(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain
 
 COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
-        "together", "apprehended or detained together", TOGETHER_LEVELS, together, (1, -1, 1, 1, 1, 0, -1)
+        "together", "apprehended or detained together", TOGETHER_LEVELS, together, (1, 1, -1, 1, 1, 1, 0, -1)
     ),
     Comparison(
         "named_by_child",
@@ -633,7 +674,9 @@ COMPARISONS: tuple[Comparison, ...] = (
 #: the contexts, and the context of each of its levels.
 CONTEXT_COMPARISON = "together"
 CONTEXTS = ("apprehended together", "booked in together", "not together")
-CONTEXT_OF_TOGETHER = (0, 0, 0, 0, 1, 1, 2)
+CONTEXT_OF_TOGETHER = (0, 0, 0, 0, 0, 1, 1, 2)
+#: The ``together`` levels at which the records show the adult as head or spouse of the child's family unit.
+PRESENTED_LEVELS = frozenset({0, 1})
 
 
 def pattern_of(adult: PersonProfile, child: PersonProfile, ctx: CompareContext) -> tuple[int, ...]:
@@ -645,7 +688,9 @@ def pattern_of(adult: PersonProfile, child: PersonProfile, ctx: CompareContext) 
     return tuple(out)
 
 
-def explain_pair(adult: PersonProfile, child: PersonProfile, ctx: CompareContext) -> list[tuple[str, int, str, list[str]]]:
+def explain_pair(
+    adult: PersonProfile, child: PersonProfile, ctx: CompareContext
+) -> list[tuple[str, int, str, list[str]]]:
     """(comparison name, level, text, record keys) for every comparison that found something."""
     out = []
     for comparison in COMPARISONS:
@@ -653,4 +698,3 @@ def explain_pair(adult: PersonProfile, child: PersonProfile, ctx: CompareContext
         if level is not None:
             out.append((comparison.name, level, text, list(dict.fromkeys(keys))))
     return out
-

@@ -166,7 +166,10 @@ def fit_tie_model(
     split = [rule is not None and i != rule.comparison for i in range(len(comparisons))]
     after = [c.after_em for c in comparisons]
     grouped = Counter(zip(patterns, labels, strict=True))
-    rows = [(pattern, label, count, rule.context(pattern) if rule else 0) for (pattern, label), count in grouped.items()]
+    rows = [
+        (pattern, label, count, rule.context(pattern) if rule else 0)
+        for (pattern, label), count in grouped.items()
+    ]
     total = sum(grouped.values())
 
     m_pool, u_pool = _start(comparisons, rows, pseudo_count, floor, min_labelled)
@@ -228,7 +231,13 @@ def fit_tie_model(
                 continue
             context_levels[c.name] = {
                 rule.names[k]: [
-                    LevelWeight(label, m[i][k][j], u[i][k][j], math.log2(m[i][k][j] / u[i][k][j]), level_pairs[i][k][j])
+                    LevelWeight(
+                        label,
+                        m[i][k][j],
+                        u[i][k][j],
+                        math.log2(m[i][k][j] / u[i][k][j]),
+                        level_pairs[i][k][j],
+                    )
                     for j, label in enumerate(c.levels)
                 ]
                 for k in range(contexts)
@@ -265,7 +274,10 @@ def _expect(
     u_counts = [[[0.0] * n for _ in range(contexts)] for n in sizes]
     tie_mass = 0.0
     log_ratio = [
-        [[math.log(a) - math.log(b) for a, b in zip(mc, uc, strict=True)] for mc, uc in zip(mi, ui, strict=True)]
+        [
+            [math.log(a) - math.log(b) for a, b in zip(mc, uc, strict=True)]
+            for mc, uc in zip(mi, ui, strict=True)
+        ]
         for mi, ui in zip(m, u, strict=True)
     ]
     log_prior_odds = math.log(prior / (1 - prior))
@@ -307,7 +319,9 @@ def _estimate(
             continue
         out.append(
             [
-                _floored(_normalised([c + strength * p for c, p in zip(values, pooled[i], strict=True)]), floor)
+                _floored(
+                    _normalised([c + strength * p for c, p in zip(values, pooled[i], strict=True)]), floor
+                )
                 for values in per_context
             ]
         )

@@ -80,6 +80,10 @@ def age_on(born: dt.date, on: dt.date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
+def _given_words(name: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(w for w in (name.get("given") or ()) if w)
+
+
 def _keys(words: Iterable[str]) -> tuple[str, ...]:
     out: list[str] = []
     for word in words:
@@ -97,7 +101,9 @@ class NameForm:
     """One spelling of a name, as phonetic keys: the given names, up to two surnames, every word.
 
     ``words`` keeps every word in the order written (the feeds' ``tokens``),
-    ``tokens`` the same as a set.
+    ``tokens`` the same as a set.  ``spelled_surnames`` are the surnames as
+    folded letters, not sounds: a typing error that changes two sounds
+    (CONTRERAS / CONTRRAS) is still one letter.
     ``certain`` is False when the given/surname split was guessed from free
     text (FIELDS.md ``order_certain``); positional comparisons (which surname
     came first) then only trust the order-free ``tokens``.
@@ -110,6 +116,8 @@ class NameForm:
     certain: bool
     text: str
     record_key: str
+    spelled_surnames: tuple[str, ...] = ()
+    spelled_given: tuple[str, ...] = ()
 
     @classmethod
     def from_field(cls, name: Any, record_key: str) -> NameForm | None:
@@ -118,18 +126,30 @@ class NameForm:
             return None
         given = _keys(name.get("given") or ())
         surnames = _keys(name.get("surnames") or ())
+        spelled = tuple(w for w in (name.get("surnames") or ()) if w)[:2]
         words = [w for w in (name.get("tokens") or ()) if w]
         ordered = _keys(words) or given + surnames
         tokens = frozenset(ordered) | frozenset(given) | frozenset(surnames)
         if not tokens:
             return None
         text = " ".join(words) if words else str(name.get("raw") or "")
-        return cls(given, surnames[:2], tokens, ordered, bool(name.get("order_certain")), text, record_key)
+        certain = bool(name.get("order_certain"))
+        return cls(given, surnames[:2], tokens, ordered, certain, text, record_key, spelled, _given_words(name))
 
     def swapped(self) -> NameForm:
         """The same form read with given names and surnames exchanged (a feed put them in the wrong fields)."""
         given, surnames = self.surnames, self.given[:2]
-        return NameForm(given, surnames, self.tokens, given + surnames, self.certain, self.text, self.record_key)
+        return NameForm(
+            given,
+            surnames,
+            self.tokens,
+            given + surnames,
+            self.certain,
+            self.text,
+            self.record_key,
+            self.spelled_given[:2],
+            self.spelled_surnames,
+        )
 
 
 @dataclass
@@ -148,7 +168,7 @@ class WordRoles:
     surname: Counter[str] = field(default_factory=Counter)
 
     #: Log-odds (nats) by which the swapped reading must beat the written one.
-    MARGIN = 3.0
+    MARGIN = 2.0
 
     @classmethod
     def learn(cls, forms: Iterable[NameForm]) -> WordRoles:
@@ -185,6 +205,8 @@ class NameSets:
     first_surnames: set[str] = field(default_factory=set)
     second_surnames: set[str] = field(default_factory=set)
     tokens: set[str] = field(default_factory=set)
+    spelled_first: set[str] = field(default_factory=set)
+    spelled_second: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, forms: Iterable[NameForm]) -> NameSets:
@@ -200,6 +222,10 @@ class NameSets:
                 sets.first_surnames.add(form.surnames[0])
             if len(form.surnames) > 1:
                 sets.second_surnames.add(form.surnames[1])
+            if form.spelled_surnames:
+                sets.spelled_first.add(form.spelled_surnames[0])
+            if len(form.spelled_surnames) > 1:
+                sets.spelled_second.add(form.spelled_surnames[1])
         return sets
 
 
@@ -430,7 +456,9 @@ def _read_record(gathering: _Gathering, record: LinkRecord) -> None:
             if name is not None:
                 relationship = item.get("relationship")
                 profile.stated_parents.append(
-                    StatedRelative(name, key, relationship=relationship if isinstance(relationship, str) else None)
+                    StatedRelative(
+                        name, key, relationship=relationship if isinstance(relationship, str) else None
+                    )
                 )
     elif feed == "ice_detentions":
         on = parse_day(fields.get("book_in_at"))
@@ -453,7 +481,10 @@ def _read_record(gathering: _Gathering, record: LinkRecord) -> None:
             age = fields.get("child_age")
             profile.ngo_children.append(
                 StatedRelative(
-                    name, key, age=age if isinstance(age, int) else None, on=parse_day(fields.get("contacted_at"))
+                    name,
+                    key,
+                    age=age if isinstance(age, int) else None,
+                    on=parse_day(fields.get("contacted_at")),
                 )
             )
     elif feed == "dna_results":
@@ -461,7 +492,12 @@ def _read_record(gathering: _Gathering, record: LinkRecord) -> None:
         if isinstance(uac_id, str) and uac_id:
             result = fields.get("result")
             profile.dna.append(
-                DnaRow(key, uac_id, result if isinstance(result, str) else None, parse_day(fields.get("reported_at")))
+                DnaRow(
+                    key,
+                    uac_id,
+                    result if isinstance(result, str) else None,
+                    parse_day(fields.get("reported_at")),
+                )
             )
 
 
@@ -479,7 +515,8 @@ def _finish(gathering: _Gathering) -> PersonProfile:
     if gathering.dobs:
         # Exact dates outvote estimates (an estimate is 1 January of a guessed year).
         (born, estimated), _ = max(
-            gathering.dobs.items(), key=lambda item: (item[1] * (1 if item[0][1] else 2), -item[0][0].toordinal())
+            gathering.dobs.items(),
+            key=lambda item: (item[1] * (1 if item[0][1] else 2), -item[0][0].toordinal()),
         )
         profile.dob, profile.dob_estimated = born, estimated
         profile.dob_keys = gathering.dob_keys[(born, estimated)]

@@ -45,7 +45,9 @@ def test_relink_keeps_ids_and_obeys_decisions(tmp_path: Path) -> None:
         by_person.setdefault(person, []).append(key)
     together = next(keys for keys in by_person.values() if len(keys) >= 2)
     apart = [keys[0] for keys in list(by_person.values())[:2]]
-    _invoke("review", "decide", together[0], together[1], "--different", "--reason", "test: split", "--by", "t")
+    _invoke(
+        "review", "decide", together[0], together[1], "--different", "--reason", "test: split", "--by", "t"
+    )
     _invoke("review", "decide", apart[0], apart[1], "--same", "--reason", "test: merge", "--by", "t")
     for round_ in range(2):
         _invoke("link")
@@ -60,3 +62,61 @@ def test_decisions_need_a_reason_and_known_records(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "no such record" in result.output
+
+
+def _relationships(path: Path) -> list[dict[str, str]]:
+    _invoke("export", "relationships", "--out", str(path))
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_ties_explanations_and_tie_decisions(tmp_path: Path) -> None:
+    scenario = tmp_path / "scenario"
+    generate_scenario(scenario, families=120, seed=37)
+    _invoke("ingest", str(scenario))
+    _invoke("link")
+    persons = _persons(tmp_path / "p.csv")
+    ties = _relationships(tmp_path / "r1.csv")
+    asserted = [t for t in ties if t["status"] in ("CONFIRMED", "PROBABLE")]
+    assert asserted, "a scenario of 120 families must yield asserted ties"
+    assert {t["relationship"] for t in ties} <= {"MOTHER", "FATHER", "PARENT"}
+    assert all(0.0 <= float(t["score"]) <= 1.0 for t in ties)
+
+    some_key, some_person = next(iter(sorted(persons.items())))
+    about_record = json.loads(_invoke("explain", some_key, "--json"))
+    assert about_record["person_id"] == some_person
+    assert some_key in [r["record_key"] for r in about_record["records"]]
+    multi = next(p for p in sorted(set(persons.values())) if list(persons.values()).count(p) > 1)
+    about_person = json.loads(_invoke("explain", multi, "--json"))
+    assert about_person["links"], "a person of several records is explained by its links"
+    assert about_person["links"][0]["lines"][0]["label"] == "two records taken at random"
+
+    tie = next(t for t in asserted if t["status"] == "PROBABLE")
+    about_tie = json.loads(
+        _invoke("explain", "tie", tie["parent_person_id"], tie["child_person_id"], "--json")
+    )
+    assert about_tie["status"] == "PROBABLE"
+    assert about_tie["evidence"]
+
+    _invoke(
+        "review",
+        "tie",
+        tie["parent_person_id"],
+        tie["child_person_id"],
+        "--reject",
+        "--reason",
+        "test",
+        "--by",
+        "t",
+    )
+    for round_ in range(2):
+        _invoke("link")
+        after = {
+            (t["parent_person_id"], t["child_person_id"]): t
+            for t in _relationships(tmp_path / f"r{round_}.csv")
+        }
+        assert after[(tie["parent_person_id"], tie["child_person_id"])]["status"] == "REJECTED"
+
+    queue = json.loads(_invoke("review", "list", "--json", "--limit", "5"))
+    assert queue["open"] >= len(queue["pairs"])
+    assert all(pair["explanation"] for pair in queue["pairs"])
