@@ -208,11 +208,17 @@ def export_records(out_path: Path) -> None:
 
 def _exporters() -> dict[str, object]:
     """The EXPORTS.md files the project can write now, by name; the evaluator marks the rest unavailable."""
+    from reunify.app.custody.exports import export_separations as separations
     from reunify.app.people.exports import export_persons as persons
     from reunify.app.people.exports import export_relationships as relationships
     from reunify.app.records.exports import export_quarantine as quarantine
 
-    return {"quarantine": quarantine, "persons": persons, "relationships": relationships}
+    return {
+        "quarantine": quarantine,
+        "persons": persons,
+        "relationships": relationships,
+        "separations": separations,
+    }
 
 
 @export.command("persons")
@@ -235,6 +241,89 @@ def export_relationships(out_path: Path) -> None:
 
     count = run(out_path)
     err.print(f"wrote {count} parent-child ties to {out_path}")
+
+
+@export.command("separations")
+@click.option("--out", "out_path", required=True, type=click.Path(path_type=Path))
+def export_separations(out_path: Path) -> None:
+    """Every separated child and accompanying parent, with outcome and judicial basis (EXPORTS.md)."""
+    _db()
+    from reunify.app.custody.exports import export_separations as run
+
+    count = run(out_path)
+    err.print(f"wrote {count} separations (child, parent) to {out_path}")
+
+
+@main.command()
+@click.argument("reference")
+@click.option("--at", "at", default=None, help="An ISO 8601 date-time with offset (default: last known).")
+@click.option("--json", "as_json", is_flag=True)
+def whereis(reference: str, at: str | None, as_json: bool) -> None:
+    """Where a person (or the person behind a record) was at a moment, or is now, and since when."""
+    import datetime as dt
+
+    _db()
+    from reunify.app.custody.selectors import person_custody
+
+    moment = None
+    if at:
+        try:
+            moment = dt.datetime.fromisoformat(at)
+        except ValueError as exc:
+            raise click.BadParameter(f"{at!r} is not an ISO 8601 date-time", param_hint="--at") from exc
+        if moment.tzinfo is None:
+            raise click.BadParameter(
+                f"{at!r} has no offset; write e.g. {at}-06:00 or {at}Z", param_hint="--at"
+            )
+    try:
+        answer = person_custody(reference, moment)
+    except LookupError as exc:
+        raise click.ClickException(str(exc).strip("'\"")) from exc
+    location = answer.location
+    data = {
+        "person_id": answer.person_id,
+        "at": at or "last known",
+        "status": location.status if location else None,
+        "agency": location.agency if location else None,
+        "facility": location.facility if location else None,
+        "state": location.state if location else None,
+        "since": location.since if location else None,
+        "records": list(location.source_keys) if location else [],
+        "episodes": [
+            {
+                "agency": e.agency,
+                "kind": e.kind,
+                "facility": e.facility,
+                "state": e.state,
+                "start": e.start,
+                "end": e.end,
+                "end_reason": e.end_reason,
+                "records": list(e.source_keys),
+            }
+            for e in answer.episodes
+        ],
+        "findings": [{"kind": f.kind, "message": f.message} for f in answer.findings],
+    }
+    if as_json:
+        click.echo(json.dumps(data, indent=2, default=str))
+        return
+    if location is None:
+        out.print(f"{answer.person_id}: no custody known at {data['at']}")
+    else:
+        place = ", ".join(x for x in (location.agency, location.facility, location.state) if x)
+        out.print(
+            f"[bold]{answer.person_id}[/bold] at {data['at']}: {location.status} ({place}) since {location.since}"
+        )
+    table = Table(title="custody ledger")
+    for column in ("agency", "kind", "facility", "state", "start", "end", "end reason"):
+        table.add_column(column)
+    for e in answer.episodes:
+        table.add_row(
+            e.agency, e.kind, e.facility or "", e.state or "", e.start, e.end or "", e.end_reason or ""
+        )
+    out.print(table)
+    for finding in answer.findings:
+        out.print(f"[yellow]data-quality finding[/yellow] {finding.kind}: {finding.message}", highlight=False)
 
 
 @main.command()

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "reunify.app.records",
     "reunify.app.people",
+    "reunify.app.custody",
 ]
 
 MIDDLEWARE = [

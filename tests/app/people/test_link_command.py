@@ -117,6 +117,20 @@ def test_ties_explanations_and_tie_decisions(tmp_path: Path) -> None:
         }
         assert after[(tie["parent_person_id"], tie["child_person_id"])]["status"] == "REJECTED"
 
+    _invoke("export", "separations", "--out", str(tmp_path / "s.csv"))
+    with (tmp_path / "s.csv").open(encoding="utf-8") as handle:
+        separations = list(csv.DictReader(handle))
+    assert separations, "a scenario of 120 families has separations"
+    assert {s["outcome"] for s in separations} <= {
+        "REUNIFIED", "PARENT_DECLINED", "PARENT_REMOVED", "RELEASED_TO_SPONSOR", "APART"
+    }  # fmt: skip
+    child = separations[0]["child_person_id"]
+    custody = json.loads(_invoke("whereis", child, "--json"))
+    assert custody["person_id"] == child
+    assert any(e["agency"] == "ORR" for e in custody["episodes"]), "a separated child was placed with ORR"
+    early = json.loads(_invoke("whereis", child, "--at", custody["episodes"][0]["start"], "--json"))
+    assert early["status"] == "IN_CUSTODY"
+
     queue = json.loads(_invoke("review", "list", "--json", "--limit", "5"))
     assert queue["open"] >= len(queue["pairs"])
     assert all(pair["explanation"] for pair in queue["pairs"])

@@ -1,0 +1,1 @@
+"""Custody and separations over the linked persons: where everyone was, and who was separated from whom."""
