@@ -17,6 +17,21 @@ producing absolute certainty: a level never seen among matches keeps a small
 m (``m_floor``), and a level never seen among random pairs gets the
 rule-of-three bound for u instead of Splink's default.
 
+What makes it fit this population (person_model.py): given names and up to
+two surnames compared as sets with a missing second name tolerated, swapped
+given/family fields, phonetic keys for accents, particles and Mayan
+transcriptions, dates of birth with levels for estimates, day/month swaps and
+year slips, identifiers, co-apprehension, and the relatives a record names
+(the child an NGO locate or a DNA kit is about stands beside the parent in
+the parent's own records).  Term frequencies weigh names by how common they
+are.  Blocking keys are capped so the number of pairs stays near-linear.
+
+Why the clustering is not connected components (clustering.py): a family
+shares an event, surnames, a country and sometimes a birthday (twins), so
+some pairs of different family members score high; connected components
+would chain a family into one person.  Candidate groups are split again by
+strong pairs plus average linkage, never across a cannot-link.
+
 Hard constraints come from the feed contract (FEEDS.md), not from a
 generator, and are applied as logic: two ``cbp_apprehensions`` rows of one
 event are two people; a child and an adult born twelve or more years apart
@@ -29,7 +44,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import math
 import time
 from collections import defaultdict
@@ -68,8 +82,6 @@ __all__ = [
 
 Progress = Callable[[str, int, int], None]
 
-_LOG = logging.getLogger(__name__)
-
 
 # --------------------------------------------------------------------------- public types
 
@@ -82,8 +94,8 @@ class PersonLinkSettings:
     edges form candidate groups, ``strong_threshold`` which pairs join records
     inside a group by themselves (counting their worst disagreeing comparison
     twice, so twins who share everything but a given name never qualify), and
-    ``merge_threshold`` the average
-    probability at which two groups inside one are merged (clustering.py).
+    ``merge_threshold`` the average probability at which two groups inside one
+    are merged (clustering.py).
     ``pair_floor`` is the lowest probability kept in ``PersonLinkResult.pairs``
     (and the weight assumed for a pair inside a group that was never scored);
     ``linkage_clip`` bounds each pair's weight in the average (clustering.py).
@@ -285,6 +297,9 @@ def _regularise(model_settings: dict[str, Any], m_floor: float, u_floor: float) 
     Within each comparison the non-null levels' m (and u) are floored and
     renormalised to sum to 1.  A u that sampling never observed gets
     ``u_floor`` (about three in the number of sampled pairs: the rule of three).
+    Every parameter is rounded to six significant digits: DuckDB sums in
+    parallel, so the last digits of a trained value differ from run to run,
+    and the model version (a hash of the settings) must not.
     """
     settings = json.loads(json.dumps(model_settings, default=str))
     for comparison in settings["comparisons"]:
@@ -294,8 +309,17 @@ def _regularise(model_settings: dict[str, Any], m_floor: float, u_floor: float) 
             values = [max(float(v), floor) if _is_probability(v) else floor for v in values]
             total = sum(values)
             for level, value in zip(levels, values, strict=True):
-                level[name] = value / total
+                level[name] = _significant(value / total)
+    # Splink names each linker with a random uid; the stored model is named by its version instead.
+    settings.pop("linker_uid", None)
+    prior = settings.get("probability_two_random_records_match")
+    if _is_probability(prior):
+        settings["probability_two_random_records_match"] = _significant(float(prior))
     return settings
+
+
+def _significant(value: float, digits: int = 6) -> float:
+    return float(f"{value:.{digits - 1}e}")
 
 
 def _rules(rules: Iterable[str], within_feed: bool) -> list[str]:
@@ -722,28 +746,24 @@ def _cluster(
     merge_weight = _logit2(settings.merge_threshold)
     missing_weight = _logit2(settings.pair_floor)
     assignment = list(range(size))
+    group_of = {member: number for number, members in enumerate(groups) for member in members}
+    local_weights: list[dict[Pair, float]] = [{} for _ in groups]
+    for pair, value in weight.items():
+        number = group_of.get(pair[0])
+        if number is not None and group_of.get(pair[1]) == number:
+            local_weights[number][pair] = value
+    local_must: list[list[Pair]] = [[] for _ in groups]
+    for pair in must:
+        if pair[0] in group_of:
+            local_must[group_of[pair[0]]].append(pair)
     splits = 0
-    for members in groups:
-        member_set = set(members)
-        if len(members) <= 400:
-            local = {
-                (a, b): weight[(a, b)]
-                for position, a in enumerate(members)
-                for b in members[position + 1 :]
-                if (a, b) in weight
-            }
-        else:
-            local = {
-                pair: value
-                for pair, value in weight.items()
-                if pair[0] in member_set and pair[1] in member_set
-            }
-        local_must = [(a, b) for a, b in must if a in member_set] if must else []
+    for number, members in enumerate(groups):
+        local = local_weights[number]
         persons = refine_component(
             members,
             local,
             forbidden,
-            local_must,
+            local_must[number],
             merge_weight=merge_weight,
             strong=[pair for pair in local if pair in strong_pairs],
             missing_weight=missing_weight,

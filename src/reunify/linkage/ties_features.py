@@ -159,26 +159,36 @@ def match_name(stated: NameForm, sets: NameSets) -> str | None:
     them must be a surname for more than a given-name match.  A stated word
     the person's records never carry counts against the match (a person may
     well carry more words than were stated: a dropped second surname is
-    normal).  A name written surname first (``LOPEZ MARIA``) is read both ways.
+    normal).  A name written surname first (``LOPEZ MARIA``) is read both
+    ways.  A word matches when it sounds the same, or is one typing error
+    away in sound or in letters.
     """
-    words = stated.words
+    words = list(zip(stated.words, stated.spelled_words or stated.words, strict=False))
     if not words:
         return None
     found = _match_words(words, sets)
     if found in (FULL, GIVEN_ONLY) or len(words) < 2:
         return found
-    turned = _match_words((words[-1], *words[:-1]), sets)
+    turned = _match_words([words[-1], *words[:-1]], sets)
     order = (FULL, MOST, GIVEN_ONLY, GIVEN, SURNAME, None)
     return turned if order.index(turned) < order.index(found) and turned in (FULL, MOST) else found
 
 
-def _match_words(words: Sequence[str], sets: NameSets) -> str | None:
+def _word_hit(word: tuple[str, str], keys: set[str], spelled: set[str]) -> bool:
+    """A (sound, spelling) word is among ``keys`` or one error from one, or one letter from a word of ``spelled``."""
+    key, letters = word
+    if _hit(key, keys):
+        return True
+    return len(letters) >= 4 and any(len(s) >= 4 and _one_edit(letters, s) for s in spelled)
+
+
+def _match_words(words: Sequence[tuple[str, str]], sets: NameSets) -> str | None:
     given = sets.given or sets.tokens
     surnames = sets.surnames or sets.tokens
-    first_hit = _hit(words[0], given)
+    first_hit = _word_hit(words[0], given, sets.spelled_given if sets.given else sets.spelled)
     rest = words[1:]
-    unmatched = sum(1 for word in rest if not _hit(word, sets.tokens))
-    surname_hit = any(_hit(word, surnames) for word in rest)
+    unmatched = sum(1 for word in rest if not _word_hit(word, sets.tokens, sets.spelled))
+    surname_hit = any(_hit(word[0], surnames) for word in rest)
     if first_hit:
         if not rest or (unmatched == 0 and not surname_hit):
             return GIVEN_ONLY

@@ -147,8 +147,9 @@ def fit_tie_model(
 ) -> TieModel:
     """Estimate m, u and the prior by EM over ``patterns``, clamping the pairs whose label is known.
 
-    Each comparison's levels have a distribution per class over all pairs
-    (smoothed with ``pseudo_count`` per level).  Among the non-ties, every
+    Each comparison's levels have a distribution per class over all pairs,
+    with a Dirichlet prior of ``pseudo_count`` pairs per level tilted by the
+    leanings (``_leaning_counts``).  Among the non-ties, every
     comparison but the context one also has one per context, shrunk towards
     the pooled one with the weight of ``context_strength`` pairs (a context
     with few pairs borrows from the others instead of from a flat prior).
@@ -172,6 +173,8 @@ def fit_tie_model(
     ]
     total = sum(grouped.values())
 
+    m_prior = [_leaning_counts(c.leaning, pseudo_count, +1) for c in comparisons]
+    u_prior = [_leaning_counts(c.leaning, pseudo_count, -1) for c in comparisons]
     m_pool, u_pool = _start(comparisons, rows, pseudo_count, floor, min_labelled)
     m = [[list(m_pool[i]) for _ in range(contexts)] for i in range(len(comparisons))]
     u = [[list(u_pool[i]) for _ in range(contexts)] for i in range(len(comparisons))]
@@ -180,8 +183,8 @@ def fit_tie_model(
     converged = False
     for iterations in range(1, max_iterations + 1):  # noqa: B007 - the count is reported
         m_counts, u_counts, tie_mass = _expect(rows, m, u, prior, sizes, contexts, after)
-        new_m = _estimate(m_counts, [False] * len(comparisons), pseudo_count, context_strength, floor)
-        new_u = _estimate(u_counts, split, pseudo_count, context_strength, floor)
+        new_m = _estimate(m_counts, [False] * len(comparisons), m_prior, context_strength, floor)
+        new_u = _estimate(u_counts, split, u_prior, context_strength, floor)
         new_prior = min(max(tie_mass / total, 1e-4), 1 - 1e-4) if total else 0.5
         change = abs(new_prior - prior)
         for old, new in ((m, new_m), (u, new_u)):
@@ -198,8 +201,8 @@ def fit_tie_model(
     # Comparisons learnt after EM: one pass with the converged classes, per context for both classes.
     m_counts, u_counts, _ = _expect(rows, m, u, prior, sizes, contexts, after)
     if any(after):
-        m_after = _estimate(m_counts, split, pseudo_count, 0.0, floor)
-        u_after = _estimate(u_counts, split, pseudo_count, 0.0, floor)
+        m_after = _estimate(m_counts, split, m_prior, 0.0, floor)
+        u_after = _estimate(u_counts, split, u_prior, 0.0, floor)
         for i, is_after in enumerate(after):
             if is_after:
                 m[i], u[i] = m_after[i], u_after[i]
@@ -209,8 +212,8 @@ def fit_tie_model(
         for i, level in enumerate(pattern):
             if level >= 0:
                 level_pairs[i][context][level] += count
-    pooled_m = _estimate_pooled(m_counts, pseudo_count, floor)
-    pooled_u = _estimate_pooled(u_counts, pseudo_count, floor)
+    pooled_m = _estimate_pooled(m_counts, m_prior, floor)
+    pooled_u = _estimate_pooled(u_counts, u_prior, floor)
     levels = {
         c.name: [
             LevelWeight(
@@ -298,20 +301,35 @@ def _expect(
     return m_counts, u_counts, tie_mass
 
 
-def _estimate_pooled(counts: list[list[list[float]]], pseudo_count: float, floor: float) -> list[list[float]]:
-    """Per comparison, the level distribution over all contexts together (smoothed, floored)."""
+def _leaning_counts(leaning: Sequence[int], pseudo_count: float, sign: int) -> list[float]:
+    """Dirichlet pseudo-counts for one class: ``pseudo_count`` per level in all, tilted by the leanings.
+
+    Only the direction is given (towards the levels that point to a tie for
+    m, away from them for u), and the total is one pair per level: with
+    thousands of pairs it is noise, with a handful (a test, a first small
+    delivery) it keeps the model pointing the right way instead of nowhere.
+    """
+    tilted = [math.exp(sign * lean) for lean in leaning]
+    total = sum(tilted)
+    return [pseudo_count * len(leaning) * t / total for t in tilted]
+
+
+def _estimate_pooled(
+    counts: list[list[list[float]]], prior: list[list[float]], floor: float
+) -> list[list[float]]:
+    """Per comparison, the level distribution over all contexts together (with its Dirichlet prior, floored)."""
     pooled = []
-    for per_context in counts:
-        summed = [sum(values) + pseudo_count for values in zip(*per_context, strict=True)]
+    for per_context, pseudo in zip(counts, prior, strict=True):
+        summed = [sum(values) + p for values, p in zip(zip(*per_context, strict=True), pseudo, strict=True)]
         pooled.append(_floored(_normalised(summed), floor))
     return pooled
 
 
 def _estimate(
-    counts: list[list[list[float]]], split: list[bool], pseudo_count: float, strength: float, floor: float
+    counts: list[list[list[float]]], split: list[bool], prior: list[list[float]], strength: float, floor: float
 ) -> list[list[list[float]]]:
     """Per comparison and context, the level distribution: pooled, or shrunk towards the pooled one."""
-    pooled = _estimate_pooled(counts, pseudo_count, floor)
+    pooled = _estimate_pooled(counts, prior, floor)
     out = []
     for i, per_context in enumerate(counts):
         if not split[i]:

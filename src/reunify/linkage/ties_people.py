@@ -80,17 +80,16 @@ def age_on(born: dt.date, on: dt.date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def _given_words(name: Mapping[str, Any]) -> tuple[str, ...]:
-    return tuple(w for w in (name.get("given") or ()) if w)
-
-
-def _keys(words: Iterable[str]) -> tuple[str, ...]:
-    out: list[str] = []
+def _keyed(words: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(phonetic keys, the words as spelled), in order, one per distinct sound, words with no sound dropped."""
+    keys: list[str] = []
+    spelled: list[str] = []
     for word in words:
         key = phonetic_key(word) if word else ""
-        if key and key not in out:
-            out.append(key)
-    return tuple(out)
+        if key and key not in keys:
+            keys.append(key)
+            spelled.append(word)
+    return tuple(keys), tuple(spelled)
 
 
 # --------------------------------------------------------------------------- names
@@ -101,9 +100,10 @@ class NameForm:
     """One spelling of a name, as phonetic keys: the given names, up to two surnames, every word.
 
     ``words`` keeps every word in the order written (the feeds' ``tokens``),
-    ``tokens`` the same as a set.  ``spelled_surnames`` are the surnames as
-    folded letters, not sounds: a typing error that changes two sounds
-    (CONTRERAS / CONTRRAS) is still one letter.
+    ``tokens`` the same as a set.  The ``spelled_*`` fields are the same words
+    as folded letters, not sounds, position for position: a typing error
+    that changes two sounds (CONTRERAS / CONTRRAS, GERSON / GRESON) is still
+    one letter.
     ``certain`` is False when the given/surname split was guessed from free
     text (FIELDS.md ``order_certain``); positional comparisons (which surname
     came first) then only trust the order-free ``tokens``.
@@ -116,39 +116,50 @@ class NameForm:
     certain: bool
     text: str
     record_key: str
-    spelled_surnames: tuple[str, ...] = ()
+    spelled_words: tuple[str, ...] = ()
     spelled_given: tuple[str, ...] = ()
+    spelled_surnames: tuple[str, ...] = ()
 
     @classmethod
     def from_field(cls, name: Any, record_key: str) -> NameForm | None:
         """The form of a FIELDS.md name dict, or None when nothing name-like was written."""
         if not isinstance(name, Mapping):
             return None
-        given = _keys(name.get("given") or ())
-        surnames = _keys(name.get("surnames") or ())
-        spelled = tuple(w for w in (name.get("surnames") or ()) if w)[:2]
-        words = [w for w in (name.get("tokens") or ()) if w]
-        ordered = _keys(words) or given + surnames
-        tokens = frozenset(ordered) | frozenset(given) | frozenset(surnames)
+        given, spelled_given = _keyed(name.get("given") or ())
+        surnames, spelled_surnames = _keyed(name.get("surnames") or ())
+        words, spelled_words = _keyed(name.get("tokens") or ())
+        if not words:
+            words, spelled_words = given + surnames, spelled_given + spelled_surnames
+        tokens = frozenset(words) | frozenset(given) | frozenset(surnames)
         if not tokens:
             return None
-        text = " ".join(words) if words else str(name.get("raw") or "")
-        certain = bool(name.get("order_certain"))
-        return cls(given, surnames[:2], tokens, ordered, certain, text, record_key, spelled, _given_words(name))
+        text = " ".join(w for w in (name.get("tokens") or ()) if w) or str(name.get("raw") or "")
+        return cls(
+            given,
+            surnames[:2],
+            tokens,
+            words,
+            bool(name.get("order_certain")),
+            text,
+            record_key,
+            spelled_words,
+            spelled_given,
+            spelled_surnames[:2],
+        )
 
     def swapped(self) -> NameForm:
         """The same form read with given names and surnames exchanged (a feed put them in the wrong fields)."""
-        given, surnames = self.surnames, self.given[:2]
         return NameForm(
-            given,
-            surnames,
+            self.surnames,
+            self.given[:2],
             self.tokens,
-            given + surnames,
+            self.surnames + self.given[:2],
             self.certain,
             self.text,
             self.record_key,
-            self.spelled_given[:2],
+            self.spelled_surnames + self.spelled_given[:2],
             self.spelled_surnames,
+            self.spelled_given[:2],
         )
 
 
@@ -205,6 +216,8 @@ class NameSets:
     first_surnames: set[str] = field(default_factory=set)
     second_surnames: set[str] = field(default_factory=set)
     tokens: set[str] = field(default_factory=set)
+    spelled: set[str] = field(default_factory=set)
+    spelled_given: set[str] = field(default_factory=set)
     spelled_first: set[str] = field(default_factory=set)
     spelled_second: set[str] = field(default_factory=set)
 
@@ -215,6 +228,7 @@ class NameSets:
         trusted = [f for f in forms if f.certain] or forms
         for form in forms:
             sets.tokens |= form.tokens
+            sets.spelled.update(form.spelled_words)
         for form in trusted:
             sets.given.update(form.given)
             sets.surnames.update(form.surnames)
@@ -222,6 +236,7 @@ class NameSets:
                 sets.first_surnames.add(form.surnames[0])
             if len(form.surnames) > 1:
                 sets.second_surnames.add(form.surnames[1])
+            sets.spelled_given.update(form.spelled_given)
             if form.spelled_surnames:
                 sets.spelled_first.add(form.spelled_surnames[0])
             if len(form.spelled_surnames) > 1:

@@ -1,0 +1,385 @@
+"""Family ties on hand-built records: each test is one situation a caseworker would recognise.
+
+The records are written the way the feed readers normalise them (FIELDS.md),
+and persons are given directly (``person_of``), so each test exercises the
+tie model alone.  A handful of pairs is far too few to learn weights from, so
+these runs lean on the model's weak direction-only prior; what they check is
+the logic around it: candidates, DNA, decisions, constraints, labels,
+evidence and flags.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from reunify.linkage.person_records import LinkRecord
+from reunify.linkage.ties import (
+    CANDIDATE,
+    CONFIRMED,
+    PROBABLE,
+    REJECTED,
+    Tie,
+    TieDecisions,
+    TieResult,
+    TieSettings,
+    link_ties,
+)
+from reunify.linkage.ties_features import match_name
+from reunify.linkage.ties_people import NameForm, NameSets
+from reunify.names import parse_free_name, parse_name
+
+# --------------------------------------------------------------------------- record builders
+
+
+def _name(first: str, last: str) -> dict[str, Any]:
+    parsed = parse_name(first, last)
+    return {
+        "raw": parsed.raw,
+        "given": list(parsed.given),
+        "surnames": list(parsed.surnames),
+        "tokens": list(parsed.tokens),
+        "order_certain": parsed.order_certain,
+    }
+
+
+def _free(text: str) -> dict[str, Any]:
+    parsed = parse_free_name(text)
+    return {
+        "raw": parsed.raw,
+        "given": list(parsed.given),
+        "surnames": list(parsed.surnames),
+        "tokens": list(parsed.tokens),
+        "order_certain": parsed.order_certain,
+    }
+
+
+def cbp(
+    record_id: str,
+    first: str,
+    last: str,
+    dob: str,
+    sex: str,
+    event: str,
+    *,
+    group: str | None = None,
+    relationship: str | None = None,
+    child: bool = False,
+) -> LinkRecord:
+    fields = {
+        "record_id": record_id,
+        "event_id": event,
+        "name": _name(first, last),
+        "dob": dob,
+        "dob_estimated": False,
+        "sex": sex,
+        "country": "GT",
+        "citizenship": "GT",
+        "apprehended_at": "2018-05-03T04:12:00-06:00",
+        "family_group_id": group,
+        "relationship": relationship,
+        "classification": "FMUA" if group else ("UAC" if child else "SA"),
+        "role_hint": "child" if child else "adult",
+    }
+    return LinkRecord(f"cbp_apprehensions:{record_id}", "cbp_apprehensions", fields)
+
+
+def orr(
+    record_id: str,
+    uac_id: str,
+    first: str,
+    last: str,
+    dob: str,
+    sex: str,
+    *,
+    stated_parents: list[tuple[str, str]] | None = None,
+    event: str | None = None,
+) -> LinkRecord:
+    fields = {
+        "record_id": record_id,
+        "uac_id": uac_id,
+        "name": _name(first, last),
+        "dob": dob,
+        "dob_estimated": False,
+        "sex": sex,
+        "country": "GT",
+        "languages": ["SPANISH"],
+        "referred_at": "2018-05-06T10:00:00+00:00",
+        "event_id": event,
+        "apprehension_event_id": event,
+        "stated_parents": [
+            {"name": _free(text), "relationship": role, "location": "detained", "phone": None}
+            for text, role in (stated_parents or [])
+        ]
+        or None,
+        "role_hint": "child",
+    }
+    return LinkRecord(f"orr_referrals:{record_id}", "orr_referrals", fields)
+
+
+def ice(
+    record_id: str,
+    first: str,
+    last: str,
+    dob: str,
+    sex: str,
+    *,
+    stated_children: list[tuple[str, int | None]] | None = None,
+) -> LinkRecord:
+    fields = {
+        "record_id": record_id,
+        "name": _name(first, last),
+        "dob": dob,
+        "dob_estimated": False,
+        "sex": sex,
+        "country": "GT",
+        "country_of_birth": "GT",
+        "book_in_at": "2018-05-10T12:00:00+00:00",
+        "facility_code": "PIC",
+        "stated_children": [
+            {"name": _free(text), "age": age, "raw": f"{text}|{age if age is not None else ''}"}
+            for text, age in (stated_children or [])
+        ]
+        or None,
+        "event_id": None,
+        "role_hint": "adult",
+    }
+    return LinkRecord(f"ice_detentions:{record_id}", "ice_detentions", fields)
+
+
+def usms(record_id: str, name: str, dob: str, sex: str, *, event: str | None = None) -> LinkRecord:
+    last, _, first = name.partition(", ")
+    fields = {
+        "record_id": record_id,
+        "name": _name(first, last) | {"raw": name},
+        "dob": dob,
+        "dob_estimated": False,
+        "sex": sex,
+        "arrest_event_id": event,
+        "event_id": event,
+        "booked_at": "2018-05-04T10:15:00-06:00",
+        "role_hint": "adult",
+    }
+    return LinkRecord(f"usms_custody:{record_id}", "usms_custody", fields)
+
+
+def dna(record_id: str, child_uac_id: str, adult_name: str, result: str) -> LinkRecord:
+    fields = {
+        "record_id": record_id,
+        "child_uac_id": child_uac_id,
+        "adult_name": _free(adult_name),
+        "name": _free(adult_name),
+        "collected_at": "2018-07-10",
+        "reported_at": "2018-07-14",
+        "result": result,
+        "role_hint": "adult",
+    }
+    return LinkRecord(f"dna_results:{record_id}", "dna_results", fields)
+
+
+def run(
+    records: list[LinkRecord],
+    persons: dict[str, str],
+    decisions: TieDecisions | None = None,
+    settings: TieSettings | None = None,
+) -> TieResult:
+    person_of = {record.record_key: persons[record.record_key.split(":", 1)[1]] for record in records}
+    return link_ties(records, person_of, decisions=decisions, settings=settings)
+
+
+def tie(result: TieResult, parent: str, child: str) -> Tie | None:
+    return next((t for t in result.ties if t.parent == parent and t.child == child), None)
+
+
+# --------------------------------------------------------------------------- a family unit
+
+
+def family_unit() -> tuple[list[LinkRecord], dict[str, str]]:
+    """A mother and her daughter apprehended together as one family unit."""
+    records = [
+        cbp("E3-1-01", "MARIA ELENA", "LOPEZ GARCIA", "1985-03-02", "F", "EPT-18-000001", group="FG-1", relationship="HEAD"),
+        cbp("E3-1-02", "ANA", "PEREZ LOPEZ", "2011-06-15", "F", "EPT-18-000001", group="FG-1", relationship="CHILD", child=True),
+    ]
+    return records, {"E3-1-01": "mother", "E3-1-02": "daughter"}
+
+
+def test_mother_and_child_in_one_family_unit_are_a_probable_mother_tie() -> None:
+    records, persons = family_unit()
+    result = run(records, persons)
+
+    found = tie(result, "mother", "daughter")
+    assert found is not None
+    assert found.status == PROBABLE
+    assert found.relationship == "MOTHER"
+    assert found.probability >= 0.9
+    kinds = {e.kind for e in found.evidence}
+    assert {"prior", "together", "surnames", "age_gap", "origin"} <= kinds
+    together = next(e for e in found.evidence if e.kind == "together")
+    assert "FG-1" in together.text and together.weight > 0
+    assert set(together.record_keys) == {"cbp_apprehensions:E3-1-01", "cbp_apprehensions:E3-1-02"}
+    # the lines of a tie add up to its match weight (within rounding)
+    assert tie(result, "daughter", "mother") is None
+    assert result.counts["ties_probable"] == 1
+
+
+def test_dna_inclusion_confirms_a_tie_with_no_other_evidence() -> None:
+    records = [
+        orr("ORR-R-1", "UAC-18-000001", "Kevin", "Xol", "2012-01-20", "M"),
+        dna("DNA-000001", "UAC-18-000001", "Rosa Maria Choc", "INCLUSION"),
+    ]
+    result = run(records, {"ORR-R-1": "kevin", "DNA-000001": "rosa"})
+
+    found = tie(result, "rosa", "kevin")
+    assert found is not None
+    assert found.status == CONFIRMED
+    assert found.probability == 1.0
+    assert found.found_by == ("dna",)
+    evidence = next(e for e in found.evidence if e.kind == "dna")
+    assert "INCLUSION" in evidence.text
+    assert "dna_results:DNA-000001" in evidence.record_keys
+    assert found.relationship == "PARENT"  # the DNA kit does not say the adult's sex
+
+
+def test_dna_exclusion_rejects_the_tie_and_flags_the_adult_who_presented_as_parent() -> None:
+    records, persons = family_unit()
+    records.append(orr("ORR-R-2", "UAC-18-000002", "Ana", "Pérez López", "2011-06-15", "F", event="EPT-18-000001"))
+    records.append(dna("DNA-000002", "UAC-18-000002", "Maria Elena Lopez", "EXCLUSION"))
+    persons |= {"ORR-R-2": "daughter", "DNA-000002": "mother"}
+    result = run(records, persons)
+
+    found = tie(result, "mother", "daughter")
+    assert found is not None
+    assert found.status == REJECTED
+    assert found.probability == 0.0
+    flags = [f for f in result.flags if f.kind == "DNA_EXCLUSION"]
+    assert len(flags) == 1
+    assert flags[0].person == "mother" and flags[0].other == "daughter"
+    assert "presented as parent, DNA EXCLUSION" in flags[0].text
+    assert "FG-1" in flags[0].text
+    assert "dna_results:DNA-000002" in flags[0].record_keys
+
+
+def test_a_rejected_decision_never_returns() -> None:
+    records, persons = family_unit()
+    decisions = TieDecisions(rejected=(("mother", "daughter"),))
+    for _ in range(2):  # a rebuild applies the decision again
+        result = run(records, persons, decisions)
+        found = tie(result, "mother", "daughter")
+        assert found is not None
+        assert found.status == REJECTED
+        assert found.probability == 0.0
+        assert any(e.kind == "decision" for e in found.evidence)
+        assert not [t for t in result.ties if t.status in (CONFIRMED, PROBABLE, CANDIDATE)]
+
+
+def test_a_confirmed_decision_is_confirmed_even_without_evidence() -> None:
+    records, persons = family_unit()
+    records.append(cbp("E3-9-01", "PEDRO", "TUM", "1970-01-05", "M", "EPT-18-000999"))
+    persons["E3-9-01"] = "stranger"
+    result = run(records, persons, TieDecisions(confirmed=(("stranger", "daughter"),)))
+
+    found = tie(result, "stranger", "daughter")
+    assert found is not None and found.status == CONFIRMED
+    assert found.relationship == "FATHER"
+    assert "decision" in found.found_by
+
+
+def test_a_decision_both_ways_is_refused() -> None:
+    with pytest.raises(ValueError, match="both confirmed and rejected"):
+        TieDecisions(confirmed=(("a", "b"),), rejected=(("a", "b"),))
+
+
+def test_two_candidate_mothers_only_one_is_asserted() -> None:
+    event = "RGV-18-000007"
+    records = [
+        cbp("E3-7-01", "JUANA", "TZUL CAAL", "1984-02-11", "F", event, group="FG-7", relationship="HEAD"),
+        cbp("E3-7-02", "MARTA", "TZUL CAAL", "1986-09-30", "F", event, group="FG-7", relationship="SPOUSE"),
+        cbp("E3-7-03", "LUCIA", "POP TZUL", "2010-04-04", "F", event, group="FG-7", relationship="CHILD", child=True),
+    ]
+    result = run(records, {"E3-7-01": "juana", "E3-7-02": "marta", "E3-7-03": "lucia"})
+
+    ties = [t for t in result.ties if t.child == "lucia"]
+    asserted = [t for t in ties if t.status in (CONFIRMED, PROBABLE)]
+    assert len(asserted) == 1
+    assert asserted[0].relationship == "MOTHER"
+    others = [t for t in ties if t not in asserted]
+    assert all(t.status == CANDIDATE for t in others)
+    assert any(e.kind == "constraint" for t in others for e in t.evidence)
+
+
+def test_a_parent_younger_than_the_child_is_never_a_tie() -> None:
+    event = "TCA-18-000003"
+    records = [
+        cbp("E3-3-01", "JOSE", "CHOC", "2009-08-01", "M", event, group="FG-3", relationship="HEAD"),
+        cbp("E3-3-02", "MIGUEL", "CHOC", "2006-02-01", "M", event, group="FG-3", relationship="CHILD", child=True),
+    ]
+    result = run(records, {"E3-3-01": "younger", "E3-3-02": "older"})
+
+    assert result.ties == []
+    assert tie(result, "younger", "older") is None
+
+
+def test_a_separated_father_and_child_link_through_what_each_said() -> None:
+    """Father prosecuted (USMS, then ICE), child in ORR: different records, different events, names only."""
+    records = [
+        usms("USMS-2018-1", "RAMIREZ CRUZ, JOSE LUIS", "1982-11-30", "M", event="YUM-18-000100"),
+        ice("EARM-1", "JOSE LUIS", "RAMIREZ CRUZ", "1982-11-30", "M", stated_children=[("WILMER RAMIREZ", 9)]),
+        orr(
+            "ORR-R-5",
+            "UAC-18-000005",
+            "Wílmer",
+            "Ramírez Ajú",
+            "2009-01-14",
+            "M",
+            stated_parents=[("José Luis Ramírez", "FATHER"), ("Marta Ajú", "MOTHER")],
+            event="YUM-18-000200",
+        ),
+        # another man and another boy with unrelated names, so the look-ups have something to pass over
+        ice("EARM-2", "PEDRO", "GOMEZ SOTO", "1979-05-05", "M", stated_children=[("LUIS GOMEZ", 7)]),
+        orr("ORR-R-6", "UAC-18-000006", "Luis", "Gómez Xol", "2011-03-03", "M"),
+    ]
+    persons = {
+        "USMS-2018-1": "jose",
+        "EARM-1": "jose",
+        "ORR-R-5": "wilmer",
+        "EARM-2": "pedro",
+        "ORR-R-6": "luis",
+    }
+    result = run(records, persons)
+
+    found = tie(result, "jose", "wilmer")
+    assert found is not None
+    assert found.status in (PROBABLE, CONFIRMED)
+    assert found.relationship == "FATHER"
+    assert {"stated_child", "stated_parent"} <= set(found.found_by)
+    by_kind = {e.kind: e for e in found.evidence}
+    assert by_kind["named_by_parent"].weight > 0 and "age 9" in by_kind["named_by_parent"].text
+    assert by_kind["named_by_child"].weight > 0 and "FATHER" in by_kind["named_by_child"].text
+    assert by_kind["together"].weight < 0  # different events: against, and outweighed
+    assert tie(result, "jose", "luis") is None or tie(result, "jose", "luis").status not in (PROBABLE, CONFIRMED)
+
+
+def test_a_child_naming_someone_else_weighs_against() -> None:
+    assert match_name(NameForm.from_field(_free("Marta Ajú"), "k"), NameSets.of([_form("JOSE", "RAMIREZ")])) is None
+    assert match_name(NameForm.from_field(_free("José Luis Ramírez"), "k"), NameSets.of([_form("JOSE LUIS", "RAMIREZ CRUZ")])) == "full"
+    assert match_name(NameForm.from_field(_free("Lopez Maria"), "k"), NameSets.of([_form("MARIA", "LOPEZ")])) == "full"
+    assert match_name(NameForm.from_field(_free("Greson"), "k"), NameSets.of([_form("GERSON", "PEREZ")])) == "given only"
+
+
+def _form(first: str, last: str) -> NameForm:
+    form = NameForm.from_field(_name(first, last), "k")
+    assert form is not None
+    return form
+
+
+def test_thresholds_are_checked() -> None:
+    with pytest.raises(ValueError):
+        TieSettings(review_threshold=0.95, probable_threshold=0.9)
+
+
+def test_decisions_naming_unknown_persons_are_counted_not_applied() -> None:
+    records, persons = family_unit()
+    result = run(records, persons, TieDecisions(rejected=(("ghost", "daughter"),)))
+    assert result.counts["decisions_unknown_persons"] == 1
+    assert tie(result, "mother", "daughter").status == PROBABLE
