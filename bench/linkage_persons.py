@@ -102,6 +102,7 @@ class ModelRun:
     reachable_recall: float | None
     seconds: float
     peak_mib: float
+    baseline_mib: float
     extra: dict[str, Any]
 
 
@@ -186,6 +187,7 @@ def score(
         reachable_recall=reachable,
         seconds=round(seconds, 1),
         peak_mib=round(peak.peak / 2**20),
+        baseline_mib=round(peak.baseline / 2**20),
         extra=extra,
     )
 
@@ -464,13 +466,14 @@ def _figure(value: Any, digits: int = 4) -> str:
 def print_table(runs: Sequence[ModelRun], out: Callable[[str], None] = print) -> None:
     header = [
         "dataset", "model", "records", "precision", "recall", "F1", "B3 F1",
-        "blocked pairs", "block recall", "reachable", "seconds", "peak MiB",
+        "blocked pairs", "block recall", "reachable", "seconds", "peak MiB", "before MiB",
     ]  # fmt: skip
     rows = [
         [
             run.dataset, run.model, _figure(run.records), _figure(run.precision), _figure(run.recall),
             _figure(run.f1), _figure(run.bcubed_f1), _figure(run.blocked_pairs), _figure(run.blocking_recall),
             _figure(run.reachable_recall), _figure(run.seconds, 1), _figure(run.peak_mib, 0),
+            _figure(run.baseline_mib, 0),
         ]
         for run in runs
     ]  # fmt: skip
@@ -510,7 +513,8 @@ def main() -> None:
     print(
         "precision/recall/F1: pairwise over record pairs; B3 F1: B-cubed over records; block recall: true pairs "
         "that blocking lets through; reachable: true pairs joined through blocked true pairs; seconds: the "
-        "model's wall time (feeds read apart); peak MiB: largest resident set while the model ran."
+        "model's wall time (feeds read apart); peak MiB: largest resident set of the process while the model ran; "
+        "before MiB: its resident set when the model started (the records already read, earlier runs)."
     )
     for run in runs:
         if run.model == "ours" and run.extra:

@@ -469,3 +469,12 @@ def test_arrow_input_with_fields_json_gives_the_same_features() -> None:
     from reunify.linkage.person_records import feature_table_from_arrow
 
     assert feature_table_from_arrow(table).table.equals(build_feature_table(records).table)
+
+
+@pytest.mark.slow
+def test_a_repeated_run_gives_the_same_model_version_and_clusters(
+    population: list[LinkRecord], result: PersonLinkResult
+) -> None:
+    again = link_persons(list(reversed(population)), settings=FAST)
+    assert again.model.version == result.model.version
+    assert again.clusters == result.clusters

@@ -274,6 +274,7 @@ def _connect(settings: PersonLinkSettings) -> duckdb.DuckDBPyConnection:
     if settings.memory_limit:
         _run(connection, f"SET memory_limit = '{settings.memory_limit}'")
     _run(connection, "SET preserve_insertion_order = false")
+    _run(connection, "SET enable_progress_bar = false")
     return connection
 
 

@@ -48,9 +48,11 @@ The core knows nothing of Django; the application stores ``TieResult``.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from reunify.linkage.person_records import LinkRecord
@@ -160,9 +162,9 @@ class TieSettings:
     probable_threshold: float = 0.9
     review_threshold: float = 0.5
     max_group_persons: int = 40
-    stay_window_minutes: float = 60.0
+    stay_window_minutes: float = 5.0
     stay_close_minutes: float = 1.0
-    max_name_hits: int = 50
+    max_name_hits: int = 20
     min_offspring_gap_years: float = 13.0
     age_tolerance: int = 1
     pseudo_count: float = 1.0
@@ -282,6 +284,33 @@ def link_ties(
     record belongs to are counted (``decisions_unknown_persons``) and
     otherwise ignored: the person may have been merged away.
     """
+    with _collector_paused():
+        return _link_ties(records, person_of, decisions, settings)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the run builds millions of small objects.
+
+    Why: nothing the run builds is garbage until it ends, yet the collector
+    walks every tracked object again and again as they are allocated; at
+    100,000 families that quadruples the time to build the profiles.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _link_ties(
+    records: Iterable[LinkRecord],
+    person_of: Mapping[str, str],
+    decisions: TieDecisions | None,
+    settings: TieSettings | None,
+) -> TieResult:
     settings = settings or TieSettings()
     decisions = decisions or TieDecisions()
     timings: dict[str, float] = {}

@@ -31,7 +31,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from reunify.linkage.ties_features import match_name
+from reunify.linkage.ties_features import FULL, GIVEN_ONLY, MOST, match_name
 from reunify.linkage.ties_people import DnaRow, NameForm, PersonProfile, StatedRelative
 
 SOURCES: tuple[str, ...] = (
@@ -59,9 +59,10 @@ class CandidateSettings:
     """Limits of candidate generation (see TieSettings for what each one is for)."""
 
     max_group_persons: int = 40
-    stay_window_minutes: float = 60.0
-    max_name_hits: int = 50
+    stay_window_minutes: float = 5.0
+    max_name_hits: int = 20
     min_offspring_gap_years: float = 13.0
+    min_lookup_gap_years: float = 10.0
     age_tolerance: int = 2
 
 
@@ -299,22 +300,35 @@ def _from_names(
             if len(stated.name.tokens) < 2:
                 continue  # a lone given name is found through the events, not through an index of adults
             hits = adults.pair_hits(stated.name)
+            wanted_sex = {"MOTHER": "F", "FATHER": "M"}.get(stated.relationship or "")
             ranked = []
             for person, score in hits.items():
                 adult = profiles[person]
-                if not can_be_parent(adult, child, settings.min_offspring_gap_years):
+                if wanted_sex is not None and adult.sex not in (None, wanted_sex):
                     continue
-                sex_fits = stated.relationship not in ("MOTHER", "FATHER") or adult.sex in (
-                    None,
-                    "F" if stated.relationship == "MOTHER" else "M",
-                )
                 same_country = adult.country is not None and adult.country == child.country
-                ranked.append((-score, not sex_fits, not same_country, adult.person, person))
+                ranked.append((-score, not same_country, adult.person, person))
             ranked.sort()
-            if len(ranked) > limit:
-                candidates.counts["stated_parent_names_capped"] += 1
-            for *_, person in ranked[:limit]:
+            kept = 0
+            for *_, person in ranked:
+                adult = profiles[person]
+                if not _plausible_parent(adult, child, settings):
+                    continue
+                if match_name(stated.name, adult.name_sets) not in (FULL, MOST):
+                    continue
+                if kept == limit:
+                    candidates.counts["stated_parent_names_capped"] += 1
+                    break
                 candidates.add(person, child.index, "stated_parent")
+                kept += 1
+
+
+def _plausible_parent(adult: PersonProfile, child: PersonProfile, settings: CandidateSettings) -> bool:
+    """``can_be_parent``, and for a pair found by name only, a plausible age gap when both birth dates are known."""
+    if not can_be_parent(adult, child, settings.min_offspring_gap_years):
+        return False
+    gap = _gap(adult, child)
+    return gap is None or gap >= settings.min_lookup_gap_years
 
 
 def _children_named(
@@ -328,14 +342,19 @@ def _children_named(
     ranked = []
     seen: set[int] = set()
     if len(stated.name.tokens) >= 2:
-        for person, score in index.pair_hits(stated.name).items():
+        hits = sorted(index.pair_hits(stated.name).items(), key=lambda hit: (-hit[1], profiles[hit[0]].person))
+        for person, score in hits:
+            if len(ranked) > settings.max_name_hits:
+                break  # enough to know the name is capped
             child = profiles[person]
             seen.add(person)
             fits = _age_fits(stated, child, settings.age_tolerance)
-            if fits is False or not can_be_parent(adult, child, settings.min_offspring_gap_years):
+            if fits is False or not _plausible_parent(adult, child, settings):
                 continue
-            full = match_name(stated.name, child.name_sets) == "full"
-            ranked.append((-score, not full, fits is None, child.person, person))
+            kind = match_name(stated.name, child.name_sets)
+            if kind not in (FULL, MOST, GIVEN_ONLY):
+                continue
+            ranked.append((-score, kind != FULL, fits is None, child.person, person))
     found_full = any(not entry[1] for entry in ranked)
     if stated.age is not None and stated.on is not None and stated.name.words and not found_full:
         # Given names alone (``MELVIL|8``, ``JULIO ROBERTO|8``) are only worth a look-up with an age:
@@ -354,8 +373,8 @@ def _children_named(
                     continue
                 if (
                     _age_fits(stated, child, settings.age_tolerance)
-                    and match_name(stated.name, child.name_sets) in ("full", "given only")
-                    and can_be_parent(adult, child, settings.min_offspring_gap_years)
+                    and match_name(stated.name, child.name_sets) in (FULL, GIVEN_ONLY)
+                    and _plausible_parent(adult, child, settings)
                 ):
                     by_age.append((0, False, False, child.person, person))
         if len(by_age) <= settings.max_name_hits:  # else too common a name to point at anyone

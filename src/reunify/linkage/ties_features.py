@@ -43,7 +43,7 @@ class CompareContext:
     """
 
     stay_close_minutes: float = 1.0
-    stay_window_minutes: float = 60.0
+    stay_window_minutes: float = 5.0
     age_tolerance: int = 1
     language_share: dict[str, dict[str, float]] = field(default_factory=dict)
     language_min_share: float = 0.02
