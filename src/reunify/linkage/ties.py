@@ -146,7 +146,9 @@ class TieSettings:
     not a family); ``stay_window_minutes`` is how close two ICE book-ins into
     one facility must be for a pair (``stay_close_minutes`` separates "booked
     in together" from "close in time"); ``max_name_hits`` caps the persons one
-    stated name may point at; ``min_offspring_gap_years`` lets two adults (or
+    stated name may point at, and a word pair (given name and surname, or two
+    surnames) shared by more than ``max_name_block`` persons is not looked up
+    without an age to narrow it (it points at nobody in particular); ``min_offspring_gap_years`` lets two adults (or
     two persons of unknown role) in one event be parent and adult offspring
     when their birth dates are that far apart; ``age_tolerance`` is the years
     a stated age may differ from the age by birth date (plus one for an
@@ -165,6 +167,7 @@ class TieSettings:
     stay_window_minutes: float = 5.0
     stay_close_minutes: float = 1.0
     max_name_hits: int = 20
+    max_name_block: int = 200
     min_offspring_gap_years: float = 13.0
     age_tolerance: int = 1
     pseudo_count: float = 1.0
@@ -333,6 +336,7 @@ def _link_ties(
             max_group_persons=settings.max_group_persons,
             stay_window_minutes=settings.stay_window_minutes,
             max_name_hits=settings.max_name_hits,
+            max_name_block=settings.max_name_block,
             min_offspring_gap_years=settings.min_offspring_gap_years,
             age_tolerance=settings.age_tolerance + 1,
         ),

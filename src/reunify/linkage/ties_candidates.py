@@ -61,6 +61,7 @@ class CandidateSettings:
     max_group_persons: int = 40
     stay_window_minutes: float = 5.0
     max_name_hits: int = 20
+    max_name_block: int = 200
     min_offspring_gap_years: float = 13.0
     min_lookup_gap_years: float = 10.0
     age_tolerance: int = 2
@@ -230,9 +231,16 @@ def _from_dna(profiles: Sequence[PersonProfile], candidates: Candidates) -> None
 
 
 def _index_keys(form: NameForm) -> set[tuple[str, str]]:
-    """(given, surname) phonetic keys a person is found under; every ordered word pair when the split was guessed."""
+    """The phonetic word pairs a person is found under.
+
+    (given, surname) for every given name and surname, and (first surname,
+    second surname); every ordered word pair when the split was guessed.
+    """
     if form.certain and form.given and form.surnames:
-        return {(g, s) for g in form.given[:3] for s in form.surnames}
+        keys = {(g, s) for g in form.given[:3] for s in form.surnames}
+        if len(form.surnames) > 1:
+            keys.add((form.surnames[0], form.surnames[1]))
+        return keys
     return {(a, b) for a in form.tokens for b in form.tokens if a != b}
 
 
@@ -243,7 +251,9 @@ def _query_keys(form: NameForm) -> set[tuple[str, str]]:
 
 @dataclass
 class _NameIndex:
-    by_pair: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
+    """Persons by phonetic word pair (with their birth year) and, for children, by given name and birth year."""
+
+    by_pair: dict[tuple[str, str], list[tuple[int, int | None]]] = field(default_factory=lambda: defaultdict(list))
     by_given_year: dict[tuple[str, int], list[int]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
@@ -255,18 +265,33 @@ class _NameIndex:
             for form in profile.names:
                 keys |= _index_keys(form)
                 givens.update(form.given or form.tokens)
+            year = profile.dob.year if profile.dob is not None else None
             for key in keys:
-                index.by_pair[key].append(profile.index)
-            if with_years and profile.dob is not None:
+                index.by_pair[key].append((profile.index, year))
+            if with_years and year is not None:
                 for given in givens:
-                    index.by_given_year[(given, profile.dob.year)].append(profile.index)
+                    index.by_given_year[(given, year)].append(profile.index)
         return index
 
-    def pair_hits(self, form: NameForm) -> Counter[int]:
+    def pair_hits(self, form: NameForm, years: range | None, max_block: int) -> Counter[int]:
+        """Persons sharing word pairs with ``form``, with how many pairs each shares.
+
+        With ``years`` only persons born in them (or of unknown birth) count;
+        without, a word pair shared by more than ``max_block`` persons is
+        skipped as pointing at nobody in particular (MARIA LOPEZ).
+        """
         hits: Counter[int] = Counter()
         for key in _query_keys(form):
-            for person in self.by_pair.get(key, ()):
-                hits[person] += 1
+            entries = self.by_pair.get(key, ())
+            if years is None:
+                if len(entries) > max_block:
+                    continue
+                for person, _ in entries:
+                    hits[person] += 1
+            else:
+                for person, year in entries:
+                    if year is None or year in years:
+                        hits[person] += 1
         return hits
 
 
@@ -299,7 +324,7 @@ def _from_names(
         for stated in child.stated_parents:
             if len(stated.name.tokens) < 2:
                 continue  # a lone given name is found through the events, not through an index of adults
-            hits = adults.pair_hits(stated.name)
+            hits = adults.pair_hits(stated.name, None, settings.max_name_block)
             wanted_sex = {"MOTHER": "F", "FATHER": "M"}.get(stated.relationship or "")
             ranked = []
             for person, score in hits.items():
@@ -342,7 +367,12 @@ def _children_named(
     ranked = []
     seen: set[int] = set()
     if len(stated.name.tokens) >= 2:
-        hits = sorted(index.pair_hits(stated.name).items(), key=lambda hit: (-hit[1], profiles[hit[0]].person))
+        years = None
+        if stated.age is not None and stated.on is not None:
+            born = stated.on.year - stated.age
+            years = range(born - settings.age_tolerance - 2, born + settings.age_tolerance + 2)
+        found = index.pair_hits(stated.name, years, settings.max_name_block)
+        hits = sorted(found.items(), key=lambda hit: (-hit[1], profiles[hit[0]].person))
         for person, score in hits:
             if len(ranked) > settings.max_name_hits:
                 break  # enough to know the name is capped
