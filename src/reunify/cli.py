@@ -91,6 +91,11 @@ def _db() -> None:
 @click.version_option(package_name="reunify")
 def main() -> None:
     """Reunify: find, track and reunite separated families from agency records."""
+    import logging
+
+    # Splink narrates every training step at INFO and WARNING ("level not observed
+    # in dataset"); the command shows its own progress, so only Splink's errors pass.
+    logging.getLogger("splink").setLevel(logging.ERROR)
 
 
 def _register_synth() -> None:
