@@ -48,6 +48,11 @@ SOURCE_BIT: dict[str, int] = {name: 1 << i for i, name in enumerate(SOURCES)}
 
 Pair = tuple[int, int]
 
+#: A name look-up examines at most this many times ``max_name_hits`` persons, best first (most word
+#: pairs shared, then closest in age): past that, a name is too common to point at anyone, and
+#: examining every namesake would make the cost grow with the square of the population.
+EXAMINED_PER_KEPT = 4
+
 
 def sources_of(mask: int) -> tuple[str, ...]:
     """The names of the sources in a bit mask."""
@@ -335,7 +340,7 @@ def _from_names(
                 ranked.append((-score, not same_country, adult.person, person))
             ranked.sort()
             kept = 0
-            for *_, person in ranked:
+            for *_, person in ranked[: settings.max_name_hits * EXAMINED_PER_KEPT]:
                 adult = profiles[person]
                 if not _plausible_parent(adult, child, settings):
                     continue
@@ -372,7 +377,14 @@ def _children_named(
             born = stated.on.year - stated.age
             years = range(born - settings.age_tolerance - 2, born + settings.age_tolerance + 2)
         found = index.pair_hits(stated.name, years, settings.max_name_block)
-        hits = sorted(found.items(), key=lambda hit: (-hit[1], profiles[hit[0]].person))
+        expected = stated.on.year - stated.age if stated.age is not None and stated.on is not None else None
+
+        def closeness(hit: tuple[int, int]) -> tuple[int, int, str]:
+            born = profiles[hit[0]].dob
+            off = abs(born.year - expected) if born is not None and expected is not None else 99
+            return -hit[1], off, profiles[hit[0]].person
+
+        hits = sorted(found.items(), key=closeness)[: settings.max_name_hits * EXAMINED_PER_KEPT]
         for person, score in hits:
             if len(ranked) > settings.max_name_hits:
                 break  # enough to know the name is capped
