@@ -67,7 +67,9 @@ def run_one(folder: Path, persons: str) -> dict:
     persons_seconds = 0.0
     persons_figures: dict = {}
     if persons == "truth":
-        person_of = {r.record_key: truth_persons[r.record_key] for r in records if r.record_key in truth_persons}
+        person_of = {
+            r.record_key: truth_persons[r.record_key] for r in records if r.record_key in truth_persons
+        }
         mapping = {person: person for person in set(person_of.values())}
     else:
         from reunify.linkage.evaluation import evaluate_persons
@@ -90,7 +92,12 @@ def run_one(folder: Path, persons: str) -> dict:
     ties_seconds = time.perf_counter() - clock
 
     rows = [
-        {"parent_person_id": t.parent, "child_person_id": t.child, "relationship": t.relationship, "status": t.status}
+        {
+            "parent_person_id": t.parent,
+            "child_person_id": t.child,
+            "relationship": t.relationship,
+            "status": t.status,
+        }
         for t in result.ties
     ]
     score = evaluate_relationships(truth.relationships, rows, mapping)
@@ -197,6 +204,8 @@ def main() -> None:
         ("candidate_recall_exported", "cand.rec (exp)"),
         ("label_accuracy", "label acc"),
         ("candidate_share_of_children", "CANDIDATE/children"),
+        ("persons_precision", "persons P"),
+        ("persons_recall", "persons R"),
         ("ties_seconds", "ties s"),
         ("read_seconds", "read s"),
         ("persons_seconds", "persons s"),
@@ -216,7 +225,9 @@ def main() -> None:
         )
         print(f"  {figures['folder']} ({figures['persons']}): {cells}")
     print()
-    print("peak MiB is the child process's peak resident memory, records included (rss after reading shown in --json).")
+    print(
+        "peak MiB is the child process's peak resident memory, records included (rss after reading shown in --json)."
+    )
 
 
 if __name__ == "__main__":

@@ -16,15 +16,23 @@ How, in four steps:
    shared event or family group, a joint booking into a facility, a DNA test,
    or a name someone stated for the other (looked up by phonetic keys of a
    given name and a surname, filtered by age).  Near-linear in the records.
-3. **Scoring** (ties_features, ties_model): each pair is compared on seven
+   Two children CBP recorded as CHILD of one family unit are siblings, not
+   candidates.
+3. **Scoring** (ties_features, ties_model): each pair is compared on eight
    kinds of evidence, each discretised into levels: together (family group
-   and relationship, shared event, joint booking), the parents the child
-   named (name and MOTHER/FATHER against the adult's sex), the children the
-   adult named at ICE (name and age), the child an NGO locate names (name
-   and age), surname inheritance read with the adult's sex, the age gap, and
-   country/language.  The weight of every level is learnt on this run's
-   candidate pairs by EM (a Fellegi-Sunter / naive-Bayes mixture), with the
-   pairs a DNA test or a person has settled clamped to their known class.
+   and relationship, and whether a second adult was in the unit; shared
+   event; joint booking), the parents the child named (name and
+   MOTHER/FATHER against the adult's sex), the children the adult named at
+   ICE (name and age), the child an NGO locate names (name and age), surname
+   inheritance read with the adult's sex, the age gap, country/language, and
+   whether a DNA test was taken.  The weight of every level is learnt on
+   this run's candidate pairs by EM (a Fellegi-Sunter / naive-Bayes
+   mixture), with the pairs a DNA test or a person has settled clamped to
+   their known class; the non-ties' level frequencies are learnt separately
+   for pairs apprehended together, booked in together and neither (a
+   relative travelling with a child shares its surname far more often than a
+   stranger with the same name does), and the DNA comparison is learnt after
+   EM from its classes (tests are not taken at random).
    We chose EM anchored by DNA labels over a classifier trained on DNA
    labels alone because DNA tests are not a sample of candidates (they are
    done on separated families and on suspected false parents), and over
@@ -37,7 +45,9 @@ How, in four steps:
    flags the adult who presented as the parent; a parent must be older than
    the child; probability >= ``probable_threshold`` is PROBABLE, the review
    band [``review_threshold``, ``probable_threshold``) CANDIDATE, below is
-   dropped; a child has at most one asserted mother and one asserted father
+   dropped -- except a pair the records show as head or spouse and child of
+   one family unit, which stays a flagged CANDIDATE (an adult who presented
+   as a parent without support is for a person to judge); a child has at most one asserted mother and one asserted father
    (the most probable keeps the place, a competitor is sent to review as
    CANDIDATE).  The relationship is MOTHER or FATHER from the parent's sex,
    from the child's own word for a parent it named when the sex is unknown,
@@ -69,9 +79,9 @@ from reunify.linkage.ties_features import (
     CONTEXT_OF_TOGETHER,
     CONTEXTS,
     FULL,
-    PRESENTED_LEVELS,
     GIVEN_ONLY,
     MOST,
+    PRESENTED_LEVELS,
     CompareContext,
     dna_result,
     explain_pair,
@@ -148,17 +158,20 @@ class TieSettings:
     in together" from "close in time"); ``max_name_hits`` caps the persons one
     stated name may point at, and a word pair (given name and surname, or two
     surnames) shared by more than ``max_name_block`` persons is not looked up
-    without an age to narrow it (it points at nobody in particular); ``min_offspring_gap_years`` lets two adults (or
-    two persons of unknown role) in one event be parent and adult offspring
-    when their birth dates are that far apart; ``age_tolerance`` is the years
-    a stated age may differ from the age by birth date (plus one for an
-    estimated birth date; candidate look-ups allow one more).
+    without an age to narrow it (it points at nobody in particular);
+    ``min_offspring_gap_years`` lets two adults in one event be parent and
+    adult offspring when their birth dates are that far apart;
+    ``age_tolerance`` is the years a stated age may differ from the age by
+    birth date (plus one for an estimated birth date; candidate look-ups
+    allow one more).
 
-    EM: ``pseudo_count`` per level and class, ``context_strength`` (in pairs)
-    with which a context's level distribution is shrunk towards the pooled one
-    (ties_model.ContextRule), ``probability_floor`` for m and u, ``max_iterations`` and ``tolerance``.  ``keep_candidates`` returns every
-    candidate pair with its probability in ``TieResult.candidates`` (for a
-    benchmark measuring candidate recall; a rebuild does not need it).
+    EM: ``pseudo_count`` pairs per level and class of prior,
+    ``context_strength`` (in pairs) with which a context's level distribution
+    is shrunk towards the pooled one (ties_model.ContextRule),
+    ``probability_floor`` for m and u, ``max_iterations`` and ``tolerance``.
+    ``keep_candidates`` returns every candidate pair with its probability in
+    ``TieResult.candidates`` (for a benchmark measuring candidate recall; a
+    rebuild does not need it).
     """
 
     probable_threshold: float = 0.9
@@ -206,8 +219,8 @@ class Tie:
 
     ``probability`` is the probability that the tie is real: 1.0 when a DNA
     inclusion or a person confirmed it, 0.0 when an exclusion or a person
-    rejected it, else the model's; ``model_probability`` is always what the
-    records alone say.  ``found_by`` names the candidate sources that found
+    rejected it, else the model's; ``model_probability`` is always the
+    model's, from the records alone (a decision does not change it).  ``found_by`` names the candidate sources that found
     the pair (ties_candidates.SOURCES).
     """
 
@@ -469,18 +482,17 @@ def _decide(
     """
     adult, child = state.adult, state.child
     result, row, conflict = dna if dna is not None else (None, None, False)
-    if row is not None:
-        if conflict:
-            flags.append(
-                TieFlag(
-                    adult.person,
-                    "DNA_CONFLICT",
-                    f"conclusive DNA results disagree for this adult and child {child.person}; the latest "
-                    f"({row.record_key}, {result}) is applied",
-                    (row.record_key,),
-                    child.person,
-                )
+    if row is not None and conflict:
+        flags.append(
+            TieFlag(
+                adult.person,
+                "DNA_CONFLICT",
+                f"conclusive DNA results disagree for this adult and child {child.person}; the latest "
+                f"({row.record_key}, {result}) is applied",
+                (row.record_key,),
+                child.person,
             )
+        )
     if decided is not None:
         state.status = CONFIRMED if decided else REJECTED
         state.probability = 1.0 if decided else 0.0

@@ -8,7 +8,7 @@ and each is an index look-up:
 - ``event``: apprehended in the same Border Patrol event (CBP ``event_id``,
   USMS ``arrest_event_id``, ORR ``apprehension_event_id``);
 - ``family_group``: in the same CBP family group;
-- ``stay``: booked into the same ICE facility within a short window (a family
+- ``stay``: booked into the same ICE facility within a few minutes (a family
   held together, e.g. when the CBP row of one of them is missing);
 - ``dna``: tested together (the DNA row is in the adult's person, the child
   is the person holding the ORR referral with that ``uac_id``);
@@ -19,8 +19,12 @@ and each is an index look-up:
   adults the same way.
 
 An event or a family group is a handful of people, so the pairs inside it
-are few; name look-ups keep at most ``max_name_hits`` per stated name.  Every
-source is linear in the records, so the whole is too.
+are few.  A name look-up is bounded whatever the population: a word pair
+shared by too many persons is not looked up without an age, at most
+``EXAMINED_PER_KEPT`` x ``max_name_hits`` namesakes are examined (best first)
+and ``max_name_hits`` kept.  So every source is linear in the records, and
+the whole is too (100,000 families: 0.8 million candidate pairs, 10,000:
+65,000).
 """
 
 from __future__ import annotations
@@ -238,13 +242,16 @@ def _from_dna(profiles: Sequence[PersonProfile], candidates: Candidates) -> None
 def _index_keys(form: NameForm) -> set[tuple[str, str]]:
     """The phonetic word pairs a person is found under.
 
-    (given, surname) for every given name and surname, and (first surname,
-    second surname); every ordered word pair when the split was guessed.
+    (given, surname) for every given name and surname, (first surname,
+    second surname) and (first given name, second given name); every
+    ordered word pair when the split was guessed.
     """
     if form.certain and form.given and form.surnames:
         keys = {(g, s) for g in form.given[:3] for s in form.surnames}
         if len(form.surnames) > 1:
             keys.add((form.surnames[0], form.surnames[1]))
+        if len(form.given) > 1:
+            keys.add((form.given[0], form.given[1]))
         return keys
     return {(a, b) for a in form.tokens for b in form.tokens if a != b}
 
@@ -258,7 +265,9 @@ def _query_keys(form: NameForm) -> set[tuple[str, str]]:
 class _NameIndex:
     """Persons by phonetic word pair (with their birth year) and, for children, by given name and birth year."""
 
-    by_pair: dict[tuple[str, str], list[tuple[int, int | None]]] = field(default_factory=lambda: defaultdict(list))
+    by_pair: dict[tuple[str, str], list[tuple[int, int | None]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     by_given_year: dict[tuple[str, int], list[int]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
@@ -397,29 +406,35 @@ def _children_named(
             if kind not in (FULL, MOST, GIVEN_ONLY):
                 continue
             ranked.append((-score, kind != FULL, fits is None, child.person, person))
-    found_full = any(not entry[1] for entry in ranked)
-    if stated.age is not None and stated.on is not None and stated.name.words and not found_full:
-        # Given names alone (``MELVIL|8``, ``JULIO ROBERTO|8``) are only worth a look-up with an age:
-        # children whose given name is the first stated word, born in the years the age allows,
-        # and whose names carry every stated word.
+    if stated.age is not None and stated.on is not None and len(stated.name.tokens) == 1:
+        # A lone given name (``MELVIL|8``) is only worth a look-up with an age: children of that
+        # given name born in the years the age allows, unless there are too many of them.
         words = stated.name.tokens
         born = stated.on.year - stated.age
-        by_age = []
+        namesakes: list[PersonProfile] = []
+        too_many = settings.max_name_hits * EXAMINED_PER_KEPT
         for year in range(born - settings.age_tolerance - 1, born + settings.age_tolerance + 1):
             for person in index.by_given_year.get((stated.name.words[0], year), ()):
                 if person in seen:
                     continue
                 seen.add(person)
                 child = profiles[person]
-                if not words <= child.name_sets.tokens:
-                    continue
-                if (
-                    _age_fits(stated, child, settings.age_tolerance)
-                    and match_name(stated.name, child.name_sets) in (FULL, GIVEN_ONLY)
-                    and _plausible_parent(adult, child, settings)
+                if all(word in child.name_sets.tokens for word in words) and _age_fits(
+                    stated, child, settings.age_tolerance
                 ):
-                    by_age.append((0, False, False, child.person, person))
-        if len(by_age) <= settings.max_name_hits:  # else too common a name to point at anyone
-            ranked.extend(by_age)
+                    namesakes.append(child)
+                    if len(namesakes) > too_many:
+                        break
+            if len(namesakes) > too_many:
+                break
+        if len(namesakes) <= too_many:  # else too common a name to point at anyone
+            by_age = [
+                (0, False, False, child.person, child.index)
+                for child in namesakes
+                if match_name(stated.name, child.name_sets) in (FULL, GIVEN_ONLY)
+                and _plausible_parent(adult, child, settings)
+            ]
+            if len(by_age) <= settings.max_name_hits:
+                ranked.extend(by_age)
     ranked.sort()
     return [person for *_, person in ranked]

@@ -16,12 +16,30 @@ on.  Two sources of learning exist in real data and both are used:
   candidates, so they would teach a biased u; inside EM they only pin
   the classes where they are known and keep the mixture from drifting.
 
-Regularisation: every level starts with a Dirichlet pseudo-count in both
-classes (so a level never seen among ties gets a small m, not zero) and m
-and u are floored, so no single level can make a probability exactly 0 or 1.
-A comparison with nothing to compare (None) contributes nothing.  EM starts
-from each level's declared leaning (for, against, neither), never from a
-weight.
+Two departures from plain naive Bayes, both because the data demand them:
+
+- contexts (``ContextRule``): among non-ties the comparisons are not
+  independent of how the pair was found -- an adult apprehended with a
+  child and not its parent is usually a relative or a false parent
+  (surnames shared, the child named), a stranger found by a common name is
+  not -- so u is learnt per context (apprehended together, booked in
+  together, neither), shrunk towards the pooled u; m is not (what a real
+  parent and child share does not depend on it, and a free m per context
+  lets EM split one context's strangers into a false "tie" class);
+- comparisons learnt after EM (``Comparison.after_em``): whether a DNA test
+  was taken coincides with the labels, so inside EM it would only feed back
+  on itself; it is learnt in one pass from the converged classes instead,
+  per context, and so corrects for tests being taken mostly where a parent
+  was doubted.
+
+Regularisation: every level has a Dirichlet prior of one pair per level in
+each class, tilted only in direction by the level's declared leaning (so a
+level never seen among ties gets a small m, not zero, and a run with a
+handful of pairs still points the right way); m and u are floored, so no
+single level makes a probability exactly 0 or 1.  A comparison with nothing
+to compare (None) contributes nothing.  EM starts from the DNA inclusions
+(m) and the unlabelled pairs (u) when there are enough labels, else from the
+leanings -- never from a weight.
 """
 
 from __future__ import annotations
@@ -185,7 +203,7 @@ def fit_tie_model(
         m_counts, u_counts, tie_mass = _expect(rows, m, u, prior, sizes, contexts, after)
         new_m = _estimate(m_counts, [False] * len(comparisons), m_prior, context_strength, floor)
         new_u = _estimate(u_counts, split, u_prior, context_strength, floor)
-        new_prior = min(max(tie_mass / total, 1e-4), 1 - 1e-4) if total else 0.5
+        new_prior = (tie_mass + 1.0) / (total + 2.0)  # a Beta(1, 1) prior: never exactly 0 or 1
         change = abs(new_prior - prior)
         for old, new in ((m, new_m), (u, new_u)):
             for i, (old_i, new_i) in enumerate(zip(old, new, strict=True)):
@@ -326,7 +344,11 @@ def _estimate_pooled(
 
 
 def _estimate(
-    counts: list[list[list[float]]], split: list[bool], prior: list[list[float]], strength: float, floor: float
+    counts: list[list[list[float]]],
+    split: list[bool],
+    prior: list[list[float]],
+    strength: float,
+    floor: float,
 ) -> list[list[list[float]]]:
     """Per comparison and context, the level distribution: pooled, or shrunk towards the pooled one."""
     pooled = _estimate_pooled(counts, prior, floor)
