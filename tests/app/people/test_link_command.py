@@ -109,6 +109,21 @@ def test_ties_explanations_and_tie_decisions(tmp_path: Path) -> None:
         "--by",
         "t",
     )
+    at_once = {(t["parent_person_id"], t["child_person_id"]): t for t in _relationships(tmp_path / "r0.csv")}
+    assert at_once[(tie["parent_person_id"], tie["child_person_id"])]["status"] == "REJECTED"
+    candidate = next((t for t in ties if t["status"] == "CANDIDATE"), None) or next(
+        (t for t in asserted if t["status"] == "PROBABLE" and t is not tie), None
+    )
+    if candidate is not None:
+        _invoke(
+            "review", "tie", candidate["parent_person_id"], candidate["child_person_id"],
+            "--confirm", "--reason", "test: documents seen", "--by", "t",
+        )  # fmt: skip
+        confirmed = {
+            (t["parent_person_id"], t["child_person_id"]): t["status"]
+            for t in _relationships(tmp_path / "r0b.csv")
+        }
+        assert confirmed[(candidate["parent_person_id"], candidate["child_person_id"])] == "CONFIRMED"
     for round_ in range(2):
         _invoke("link")
         after = {
@@ -116,6 +131,10 @@ def test_ties_explanations_and_tie_decisions(tmp_path: Path) -> None:
             for t in _relationships(tmp_path / f"r{round_}.csv")
         }
         assert after[(tie["parent_person_id"], tie["child_person_id"])]["status"] == "REJECTED"
+        if candidate is not None:
+            assert (
+                after[(candidate["parent_person_id"], candidate["child_person_id"])]["status"] == "CONFIRMED"
+            )
 
     _invoke("export", "separations", "--out", str(tmp_path / "s.csv"))
     with (tmp_path / "s.csv").open(encoding="utf-8") as handle:

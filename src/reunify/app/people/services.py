@@ -221,17 +221,85 @@ def _representative_record(reference: str) -> str:
 
 
 def tie_decide(parent: str, child: str, confirm: bool, decided_by: str, reason: str) -> TieDecision:
-    """Confirm or reject that ``parent`` is ``child``'s parent (person ids or record keys); every run obeys it."""
+    """Confirm or reject that ``parent`` is ``child``'s parent (person ids or record keys).
+
+    The decision is applied at once to the stored ties (a reviewer sees the
+    queue shrink and the family page change as they click) and is obeyed by
+    every later run, which reads it from ``TieDecision``.
+    """
     if not reason.strip():
         raise ValueError("a decision needs a reason: say what shows this adult is or is not the parent")
-    return TieDecision.objects.create(
-        parent_record_key=_representative_record(parent),
-        child_record_key=_representative_record(child),
-        decision=TieDecision.CONFIRM if confirm else TieDecision.REJECT,
-        decided_by=decided_by,
-        decided_at=timezone.now(),
-        reason=reason.strip(),
-    )
+    parent_key, child_key = _representative_record(parent), _representative_record(child)
+    parent_person, child_person = resolve_person(parent_key), resolve_person(child_key)
+    if parent_person.pk == child_person.pk:
+        raise ValueError(f"{parent} and {child} are the same person ({parent_person.public_id})")
+    with transaction.atomic():
+        decision = TieDecision.objects.create(
+            parent_record_key=parent_key,
+            child_record_key=child_key,
+            decision=TieDecision.CONFIRM if confirm else TieDecision.REJECT,
+            decided_by=decided_by,
+            decided_at=timezone.now(),
+            reason=reason.strip(),
+        )
+        _apply_tie_decision(parent_person, child_person, confirm, decision)
+    return decision
+
+
+def _relationship_of(person: Person) -> str:
+    """MOTHER or FATHER from the sex the person's records agree on, else PARENT."""
+    sexes = {
+        (fields or {}).get("sex")
+        for fields in Record.objects.filter(person_link__person=person).values_list("fields", flat=True)
+        if isinstance(fields, dict)
+    } - {None, ""}
+    if sexes == {"F"}:
+        return "MOTHER"
+    if sexes == {"M"}:
+        return "FATHER"
+    return "PARENT"
+
+
+def _apply_tie_decision(parent: Person, child: Person, confirm: bool, decision: TieDecision) -> None:
+    """Make the stored ties say what the decision says, keeping at most one asserted mother and father.
+
+    Mirrors what the tie model does with a decision on the next run
+    (``reunify.linkage.ties``): a confirmed tie takes its place and a
+    PROBABLE competitor for the same place goes back to review as CANDIDATE.
+    """
+    note = {
+        "kind": "decision",
+        "weight": 0.0,
+        "text": f"{'confirmed' if confirm else 'rejected'} by {decision.decided_by}: {decision.reason}",
+        "record_keys": [],
+    }
+    tie = Tie.objects.select_for_update().filter(parent=parent, child=child).first()
+    if tie is None:
+        run = LinkRun.objects.order_by("-started_at").first()
+        if run is None:
+            return  # nothing linked yet: the first run applies the decision
+        tie = Tie(run=run, parent=parent, child=child, relationship=_relationship_of(parent), evidence=[])
+    tie.status = Tie.CONFIRMED if confirm else Tie.REJECTED
+    tie.probability = 1.0 if confirm else 0.0
+    tie.evidence = [e for e in tie.evidence if e.get("kind") != "decision"] + [note]
+    tie.save()
+    if not confirm:
+        return
+    places = {"MOTHER", "FATHER"} if tie.relationship == "PARENT" else {tie.relationship}
+    for other in Tie.objects.select_for_update().filter(child=child, status=Tie.PROBABLE).exclude(pk=tie.pk):
+        if other.relationship in places or other.relationship == "PARENT":
+            other.status = Tie.CANDIDATE
+            other.evidence = [
+                *other.evidence,
+                {
+                    "kind": "constraint",
+                    "weight": 0.0,
+                    "text": f"{parent.public_id} was confirmed as this child's {tie.relationship.lower()}; "
+                    "sent to review",
+                    "record_keys": [],
+                },
+            ]
+            other.save(update_fields=["status", "evidence"])
 
 
 def _store(result: PersonLinkResult, started, record_count: int) -> LinkRun:
