@@ -1,0 +1,1 @@
+"""Finding people: a summary per person for lists and pages, and a term index for fuzzy search."""
