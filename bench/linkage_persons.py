@@ -1,5 +1,8 @@
 """Person linkage benchmark: our model against an out-of-the-box Splink model, on generated scenarios and FEBRL.
 
+bench/linkage.py is the one entry point for issue 3 (persons and ties, ours and the
+anchor, side by side); this script remains for persons alone at several sizes.
+
 Usage::
 
     .venv/bin/python bench/linkage_persons.py                       # 2,000 and 10,000 families, seeds 1 2, noise 1 2

@@ -1,5 +1,8 @@
 """Family-tie benchmark: the tie model alone (truth persons) and behind the person linkage, on varied scenarios.
 
+bench/linkage.py compares our ties with the anchor's behind each one's persons; this
+script isolates the tie model (truth persons) and measures it in a child process.
+
 Usage:
     .venv/bin/python bench/linkage_ties.py                       # 2000 and 10000 families x seeds 1, 2 x noise 1, 2
     .venv/bin/python bench/linkage_ties.py --families 100000 --seeds 1 --noise 1.0

@@ -107,6 +107,35 @@ def _register_synth() -> None:
 _register_synth()
 
 
+def _register_app_commands() -> None:
+    from reunify.app.commands import audit_group, serve_command, users_group
+
+    main.add_command(serve_command, "serve")
+    main.add_command(audit_group, "audit")
+    main.add_command(users_group, "users")
+
+
+_register_app_commands()
+
+
+def _register_cases() -> None:
+    from reunify.app.cases.command import cases_command
+
+    main.add_command(cases_command, "cases")
+
+
+_register_cases()
+
+
+def _register_api() -> None:
+    from reunify.app.api.command import api_group
+
+    main.add_command(api_group, "api")
+
+
+_register_api()
+
+
 @main.command()
 def migrate() -> None:
     """Create or update the database schema (other commands do this on their own too)."""
@@ -187,6 +216,15 @@ def ingest(paths: tuple[Path, ...], as_json: bool, per_file: bool) -> None:
 @main.group()
 def export() -> None:
     """Write what the pipeline holds as CSV (EXPORTS.md)."""
+
+
+def _register_custody() -> None:
+    from reunify.app.custody.command import register
+
+    register(main, export)
+
+
+_register_custody()
 
 
 @export.command("quarantine")
@@ -332,9 +370,17 @@ def whereis(reference: str, at: str | None, as_json: bool) -> None:
 
 
 @main.command()
+@click.option(
+    "--full", is_flag=True, help="Score every pair again (with the stored model), not only what changed."
+)
+@click.option("--retrain", is_flag=True, help="Train a new person model first (implies --full).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's figures as JSON.")
-def link(as_json: bool) -> None:
-    """Decide which records are the same person (Splink on DuckDB), obeying every human decision."""
+def link(full: bool, retrain: bool, as_json: bool) -> None:
+    """Decide which records are the same person (Splink on DuckDB), obeying every human decision.
+
+    Incremental: only records new or changed since the last run (and the
+    records of new decisions) are re-linked; with nothing new, nothing is done.
+    """
     _db()
     from reunify.app.people.services import persons_link
 
@@ -344,8 +390,42 @@ def link(as_json: bool) -> None:
         def on_progress(stage: str, done: int, total: int) -> None:
             bar.update(task, description=f"linking: {stage}", completed=done, total=total)
 
-        run = persons_link(progress=on_progress)
+        outcome = persons_link(progress=on_progress, full=full, retrain=retrain)
+        if outcome.run is not None:
+            bar.update(task, description="linking: separations and rules")
+            from reunify.app.custody.services import separations_rebuild
+
+            build = separations_rebuild()
+    changes = outcome.changes
+    done = {
+        "action": outcome.action,
+        "reason": outcome.reason,
+        "records_new": changes.records_new,
+        "records_changed": changes.records_changed,
+        "person_decisions_new": changes.person_decisions,
+        "tie_decisions_new": changes.tie_decisions,
+    }
+    run = outcome.run
+    if run is None:
+        if as_json:
+            click.echo(
+                json.dumps({**done, "records": changes.records, "persons_new": 0, "persons_retired": 0})
+            )
+        else:
+            out.print(f"Nothing to link: {outcome.reason}.", highlight=False)
+        return
+    counts = run.counts
+    done |= {
+        "records_touched": counts.get("records_touched", run.records),
+        "pairs_scored": counts.get("scored_pairs", 0) + counts.get("group_pairs_scored", 0),
+        "pairs_kept": counts.get("pairs_kept", 0),
+        "components": counts.get("candidate_groups", 0),
+        "components_reclustered": counts.get("candidate_groups_clustered", 0),
+        "model_trained": run.trained,
+        "stage_seconds": {**run.timings, **{f"app_{k}": v for k, v in outcome.seconds.items()}},
+    }
     figures = {
+        **done,
         "records": run.records,
         "persons": run.persons,
         "persons_new": run.persons_new,
@@ -354,26 +434,80 @@ def link(as_json: bool) -> None:
         "review_pairs": run.reviews.count(),
         "ties": run.ties.count(),
         "model_version": run.model_version,
-        "seconds": round((run.finished_at - run.started_at).total_seconds(), 1),
+        "seconds": round(sum(outcome.seconds.values()), 1),
         "counts": run.counts,
+        "separations": build.counts["separations"],
+        "separations_without_judicial_basis": build.counts["without_judicial_basis"],
     }
     if as_json:
         click.echo(json.dumps(figures, indent=2, default=str))
         return
-    table = Table(title=f"Person linkage (model {run.model_version})")
+    table = Table(title=f"Person linkage, {run.kind.lower()} (model {run.model_version}): {outcome.reason}")
     table.add_column("figure")
     table.add_column("value", justify="right")
     for label, key in [
         ("records linked", "records"),
+        ("records new since the last run", "records_new"),
+        ("records with a new version since the last run", "records_changed"),
+        ("records touched (re-scored: changed, their relatives, new decisions)", "records_touched"),
+        ("record pairs scored in this run", "pairs_scored"),
+        ("record pairs kept from the last run", "pairs_kept"),
+        ("candidate groups (connected components)", "components"),
+        ("candidate groups re-clustered in this run", "components_reclustered"),
         ("persons", "persons"),
         ("persons new in this run", "persons_new"),
         ("persons whose records did not change (id kept)", "persons_kept_unchanged"),
         ("persons retired (merged into another or emptied)", "persons_retired"),
         ("record pairs waiting for review", "review_pairs"),
         ("parent-child ties (any status)", "ties"),
+        ("separations (child, parent), stored and judged by the rules", "separations"),
+        ("of which without a judicial basis", "separations_without_judicial_basis"),
         ("wall time, seconds", "seconds"),
     ]:
         table.add_row(label, f"{figures[key]:,}" if isinstance(figures[key], int) else str(figures[key]))
+    for stage, value in figures["stage_seconds"].items():
+        table.add_row(f"seconds: {stage.replace('_', ' ')}", f"{value:.1f}")
+    out.print(table)
+
+
+@main.command()
+@click.argument("text", nargs=-1, required=True)
+@click.option("--limit", default=20, show_default=True, help="How many persons to show at most.")
+@click.option("--json", "as_json", is_flag=True)
+def search(text: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Find persons by name (misspelt, accents or not), A-number, FIN, case or record key."""
+    _db()
+    from reunify.app.search.selectors import search_persons
+
+    results = search_persons(" ".join(text), limit=limit)
+    rows = [
+        {
+            "person_id": r.summary.public_id,
+            "name": r.summary.display_name,
+            "dob": r.summary.dob.isoformat() if r.summary.dob else None,
+            "child": r.summary.is_child,
+            "a_numbers": r.summary.a_numbers,
+            "score": r.hit.score,
+            "matched": list(r.hit.matched),
+        }
+        for r in results
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title=f"{len(rows)} persons found for {' '.join(text)!r}")
+    for column in ("person", "name", "born", "child", "A-number", "score", "matched"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            row["person_id"],
+            row["name"],
+            row["dob"] or "",
+            "yes" if row["child"] else "",
+            ", ".join(row["a_numbers"]),
+            str(row["score"]),
+            ", ".join(row["matched"]),
+        )
     out.print(table)
 
 

@@ -2,7 +2,7 @@
 
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
-from django.urls import path
+from django.urls import include, path
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -15,4 +15,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-urlpatterns = [path("healthz", healthz)]
+urlpatterns = [
+    path("healthz", healthz),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("reunify.app.accounts.urls")),
+    path("audit/", include("reunify.app.audit.urls")),
+    path("api/", include("reunify.app.api.urls")),
+    path("", include("reunify.app.web.urls")),
+]

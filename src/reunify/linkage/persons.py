@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import time
 from collections import defaultdict
@@ -84,6 +85,9 @@ Progress = Callable[[str, int, int], None]
 
 
 # --------------------------------------------------------------------------- public types
+
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -246,6 +250,7 @@ class PersonLinkResult:
     timings: dict[str, float]
     features: pa.Table = field(repr=False)
     candidates: pa.Table | None = field(default=None, repr=False)
+    feature_rows: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     def members(self) -> dict[str, list[str]]:
         """Cluster id -> its record keys, sorted."""
@@ -336,9 +341,24 @@ def _train(db_api: Any, features: Any, settings: PersonLinkSettings) -> dict[str
         _rules(pm.DETERMINISTIC_RULES, settings.within_feed), recall=settings.deterministic_recall
     )
     training.estimate_u_using_random_sampling(max_pairs=settings.u_max_pairs, seed=settings.seed)
+    passes = 0
     for rule in _rules(pm.EM_BLOCKING_RULES, settings.within_feed):
-        training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True, max_pairs=settings.em_max_pairs
+        try:
+            training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=settings.em_max_pairs
+            )
+            passes += 1
+        except ValueError as exc:
+            # On a small delivery EM can drive a level's m to exactly 0 (the level is never seen among
+            # the pairs it takes for matches); Splink 5 refuses such a value mid-pass.  The other
+            # passes still train that comparison, and the floors below keep every level finite.
+            if "below the minimum allowed" not in str(exc):
+                raise
+            logger.warning("EM pass on %s skipped: %s", rule, str(exc).split(".")[0])
+    if not passes:
+        raise ValueError(
+            "the person model could not be trained: every EM pass failed on these records "
+            "(too few records to learn from; link them with a stored model)"
         )
     trained = linker.misc.save_model_to_json()
     return _regularise(trained, settings.m_floor, 3.0 / settings.u_max_pairs)
@@ -372,13 +392,20 @@ def _term_frequencies(
 
 
 def _block(
-    connection: duckdb.DuckDBPyConnection, table: str, settings: PersonLinkSettings
+    connection: duckdb.DuckDBPyConnection,
+    table: str,
+    settings: PersonLinkSettings,
+    touched_table: str | None = None,
 ) -> tuple[str, list[dict[str, Any]]]:
     """Create table ``blocked_pairs`` (join_key_l, join_key_r, match_key) from the blocking keys.
 
     Each pair is kept once and credited to the first key family (in
     person_model.blocking_keys order) that finds it; the statistics say how
-    many pairs each family found first.
+    many pairs each family found first.  With ``touched_table`` (a table of
+    ``unique_id`` s) only the pairs with at least one of those records are
+    kept: an incremental run scores nothing else.  The block caps still count
+    every record, so a touched record meets exactly the records a full run
+    would pair it with.
     """
     _run(connection, f"CREATE OR REPLACE TABLE f AS SELECT * FROM {table}")
     for sql in pm.token_tables_sql():
@@ -387,7 +414,17 @@ def _block(
     parts = []
     for number, key in enumerate(keys):
         _run(connection, f"CREATE OR REPLACE TABLE block_keys_{number} AS {pm.kept_keys_sql(key)}")
-        parts.append(pm.key_pairs_sql(f"block_keys_{number}", key, settings.within_feed, number))
+        pairs = pm.key_pairs_sql(f"block_keys_{number}", key, settings.within_feed, number)
+        if touched_table is not None:
+            _run(
+                connection,
+                f"CREATE OR REPLACE TABLE block_keys_{number} AS "
+                f"SELECT b.*, b.unique_id IN (SELECT unique_id FROM {touched_table}) AS touched "
+                f"FROM block_keys_{number} b WHERE b.k IN (SELECT DISTINCT t.k FROM block_keys_{number} t "
+                f"SEMI JOIN {touched_table} USING (unique_id))",
+            )
+            pairs = f"{pairs} AND (a.touched OR b.touched)"
+        parts.append(pairs)
     names = ", ".join(f"'{key.name}'" for key in keys)
     _run(
         connection,
@@ -675,8 +712,14 @@ def _cluster(
     constraints: _ConstraintColumns,
     settings: PersonLinkSettings,
     counts: dict[str, int],
+    keep: Callable[[list[int]], list[list[int]] | None] | None = None,
 ) -> tuple[list[int], pa.Table | None]:
-    """Cluster assignment (unique_id -> smallest unique_id of its cluster) and the pairs scored inside groups."""
+    """Cluster assignment (unique_id -> smallest unique_id of its cluster) and the pairs scored inside groups.
+
+    ``keep(members)``, when given, may return the persons a candidate group
+    already had (an incremental run: nothing in the group changed), and the
+    group is then neither re-scored nor refined again.
+    """
     human_cannot = set(cannot)
     strong = scored.filter(
         pc.and_(
@@ -688,6 +731,14 @@ def _cluster(
     edges = [(a, b) for a, b in edges if (a, b) not in human_cannot]
     groups = components(size, edges, must)
     counts["candidate_groups"] = len(groups)
+    kept: dict[int, list[list[int]]] = {}
+    if keep is not None:
+        for number, members in enumerate(groups):
+            persons = keep(members)
+            if persons is not None:
+                kept[number] = persons
+        counts["candidate_groups_kept"] = len(kept)
+    counts["candidate_groups_clustered"] = len(groups) - len(kept)
 
     weight: dict[Pair, float] = dict(
         zip(
@@ -700,8 +751,8 @@ def _cluster(
     # blocked, or below the floor), so that average linkage sees each pair's
     # own evidence rather than a guess.
     missing: list[Pair] = []
-    for members in groups:
-        if 2 < len(members) <= settings.max_rescore_component:
+    for number, members in enumerate(groups):
+        if number not in kept and 2 < len(members) <= settings.max_rescore_component:
             for position, a in enumerate(members):
                 for b in members[position + 1 :]:
                     if (a, b) not in weight:
@@ -759,6 +810,13 @@ def _cluster(
             local_must[group_of[pair[0]]].append(pair)
     splits = 0
     for number, members in enumerate(groups):
+        if number in kept:
+            persons = kept[number]
+            splits += len(persons) - 1
+            for person in persons:
+                for member in person:
+                    assignment[member] = person[0]
+            continue
         local = local_weights[number]
         persons = refine_component(
             members,
@@ -914,11 +972,14 @@ def _feature_dict(source: PersonLinkResult | PersonModel, record: LinkRecord | s
         return feature_row(record, model.extra_fields, roles)
     if not isinstance(source, PersonLinkResult):
         raise TypeError("a record key can only be explained with a PersonLinkResult; pass a LinkRecord")
-    features = source.features
-    matches = features.filter(pc.equal(features["record_key"], record))
-    if not matches.num_rows:
+    if source.feature_rows is None:
+        # Explaining a run's review queue looks up hundreds of records: index the keys once.
+        keys = source.features.column("record_key").to_pylist()
+        source.feature_rows = {key: position for position, key in enumerate(keys)}
+    position = source.feature_rows.get(record)
+    if position is None:
         raise KeyError(f"record {record!r} was not part of this linkage run")
-    return matches.to_pylist()[0]
+    return source.features.slice(position, 1).to_pylist()[0]
 
 
 def explain_pair(

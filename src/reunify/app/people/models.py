@@ -28,6 +28,18 @@ class LinkRun(models.Model):
     counts = models.JSONField(default=dict)
     timings = models.JSONField(default=dict)
     blocking = models.JSONField(default=list)
+    # How the run linked: FULL (every pair scored) or INCREMENTAL (only pairs with a touched record),
+    # whether it trained its model, and what it saw, so the next run knows what changed since.
+    FULL = "FULL"
+    INCREMENTAL = "INCREMENTAL"
+    kind = models.CharField(max_length=12, default=FULL)
+    trained = models.BooleanField(default=True)
+    records_changed = models.PositiveIntegerField(default=0)  # new or with a new version since the last run
+    state_folder = models.CharField(
+        max_length=64, blank=True, default=""
+    )  # features and pairs, for the next run
+    person_decisions_seen = models.BigIntegerField(default=0)  # highest PersonDecision id applied
+    tie_decisions_seen = models.BigIntegerField(default=0)  # highest TieDecision id applied
 
     class Meta:
         ordering = ["-started_at"]
@@ -56,11 +68,17 @@ class Person(models.Model):
 
 
 class PersonRecord(models.Model):
-    """Which person a record belongs to, as of the latest run."""
+    """Which person a record belongs to, as of the latest run.
+
+    ``content_hash`` is the record's content hash when a run last linked it:
+    a record whose current hash differs has a new version the linkage has not
+    seen yet, which is how an incremental run knows what to re-link.
+    """
 
     record = models.OneToOneField(Record, on_delete=models.PROTECT, related_name="person_link")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="record_links")
     run = models.ForeignKey(LinkRun, on_delete=models.PROTECT, related_name="+")
+    content_hash = models.CharField(max_length=32, blank=True, default="")
 
 
 class PersonDecision(models.Model):

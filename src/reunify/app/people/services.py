@@ -10,12 +10,15 @@ and a merge keeps the id of the larger side.
 from __future__ import annotations
 
 import json
+import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection, transaction
+from django.db.models import F, Max, Q, Sum
 from django.utils import timezone
 
 from reunify.app.records.models import Record
@@ -127,20 +130,220 @@ def _id_counter() -> Callable[[], str]:
     return next_id
 
 
-def persons_link(progress: Progress | None = None) -> LinkRun:
-    """Link every current record into persons, obeying every decision, and store the outcome."""
+@dataclass
+class LinkChanges:
+    """What happened since the last run: records new or with a new version, and decisions made since."""
+
+    records: int
+    records_new: int
+    records_changed: int
+    decided_keys: list[str]  # the records of person decisions made since the last run
+    person_decisions: int
+    tie_decisions: int
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.records_new or self.records_changed or self.person_decisions or self.tie_decisions)
+
+
+@dataclass
+class LinkOutcome:
+    """What ``reunify link`` did (``NOTHING``, ``FULL`` or ``INCREMENTAL``) and why."""
+
+    NOTHING = "NOTHING"
+
+    action: str
+    reason: str
+    changes: LinkChanges
+    run: LinkRun | None
+    seconds: dict[str, float]
+
+
+def last_link_run() -> LinkRun | None:
+    """The latest finished run: the one whose persons are in force."""
+    return LinkRun.objects.filter(finished_at__isnull=False).order_by("-started_at", "-id").first()
+
+
+def link_changes(last: LinkRun | None) -> LinkChanges:
+    """Records new or with a new current version since the run that last linked them, and new decisions.
+
+    A record's version is its content hash: the one stored with its person
+    link is the version the linkage saw, so re-sending an unchanged row
+    touches nothing.
+    """
+    rows = Record.objects.filter(
+        Q(person_link__isnull=True) | ~Q(person_link__content_hash=F("content_hash"))
+    ).values_list("person_link__id", flat=True)
+    new = changed = 0
+    for link in rows.iterator(chunk_size=5000):
+        if link is None:
+            new += 1
+        else:
+            changed += 1
+    keys: set[str] = set()
+    decisions_seen = last.person_decisions_seen if last else 0
+    decisions = PersonDecision.objects.filter(id__gt=decisions_seen).values_list(
+        "record_key_a", "record_key_b"
+    )
+    decided = 0
+    for a, b in decisions:
+        keys.update((a, b))
+        decided += 1
+    return LinkChanges(
+        records=Record.objects.count(),
+        records_new=new,
+        records_changed=changed,
+        decided_keys=sorted(keys),
+        person_decisions=decided,
+        tie_decisions=TieDecision.objects.filter(id__gt=last.tie_decisions_seen if last else 0).count(),
+    )
+
+
+def _link_records() -> tuple[list[LinkRecord], dict[int, str]]:
+    """Every current record as the linkage reads it, and the content hash of each (by record id), at once."""
+    records: list[LinkRecord] = []
+    hashes: dict[int, str] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, record_key, feed, fields, content_hash FROM {Record._meta.db_table} ORDER BY record_key"
+        )
+        while rows := cursor.fetchmany(5000):
+            for pk, key, feed, fields, content_hash in rows:
+                records.append(
+                    LinkRecord(key, feed, json.loads(fields) if isinstance(fields, str) else fields)
+                )
+                hashes[pk] = content_hash
+    return records, hashes
+
+
+def _changed_since_training(last: LinkRun, changes: LinkChanges) -> int:
+    """Records changed since the run that trained the model in force, this delivery included."""
+    trained = LinkRun.objects.filter(trained=True, finished_at__isnull=False).order_by("-started_at").first()
+    since = LinkRun.objects.filter(finished_at__isnull=False)
+    if trained is not None:
+        since = since.filter(started_at__gt=trained.started_at)
+    earlier = since.aggregate(total=Sum("records_changed"))["total"] or 0
+    return earlier + changes.records_new + changes.records_changed
+
+
+def persons_link(
+    progress: Progress | None = None, *, full: bool = False, retrain: bool = False
+) -> LinkOutcome:
+    """Link the current records into persons, obeying every decision, doing only what changed.
+
+    Why incremental by default: a delivery touches a small share of the
+    records, and a caseworker's persons must not wait for a full rebuild.
+    With nothing new (no record, version or decision since the last run) no
+    run is made at all.  Otherwise the stored model is re-used and only the
+    pairs with a touched record are scored (reunify.linkage.incremental),
+    unless ``full`` (score every pair with the stored model), ``retrain``
+    (train a new model, then everything), or the records changed since the
+    model was trained exceed ``settings.LINK_RETRAIN_SHARE`` of all records:
+    a model trained on a population that much smaller is retrained.  Family
+    ties are re-run over all persons after any change: their model is fitted
+    by EM on every candidate pair and learns language shares over every
+    person, so a partial re-run could not give the same answer.
+    """
+    from django.conf import settings
+
+    from reunify.linkage.incremental import load_link_state, relink_persons, save_link_state
+    from reunify.linkage.model_store import load_model
+
     started = timezone.now()
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+    last = last_link_run()
+    changes = link_changes(last)
+    if last is not None and changes.nothing and not (full or retrain):
+        seconds["changes"] = round(time.perf_counter() - clock, 3)
+        reason = f"no record, version or decision since run {last.pk}; persons and ties left as they are"
+        return LinkOutcome(LinkOutcome.NOTHING, reason, changes, None, seconds)
+    # Read the newest decision ids first: one made while this run reads is then applied twice, never missed.
+    decisions_seen = PersonDecision.objects.aggregate(top=Max("id"))["top"] or 0
+    tie_decisions_seen = TieDecision.objects.aggregate(top=Max("id"))["top"] or 0
     decisions = person_decisions_in_force()
-    records = list(current_link_records())
-    result = link_persons(records, decisions=decisions, progress=progress)
+    records, hashes = _link_records()
+    seconds["changes"] = round(time.perf_counter() - clock, 3)
+
+    model = None
+    if last is not None and last.model_version and (model_folder() / last.model_version).exists():
+        model = load_model(model_folder() / last.model_version)
+    share = _changed_since_training(last, changes) / max(len(records), 1) if last else 1.0
+    limit = float(settings.LINK_RETRAIN_SHARE)
+    state = None
+    if last is not None and last.state_folder and not (full or retrain):
+        state = load_link_state(link_state_folder() / last.state_folder, dict(persons_by_record()))
+    if retrain or model is None:
+        kind, reason = LinkRun.FULL, "asked to retrain" if retrain else "no stored model: training one"
+        model = None
+    elif share > limit:
+        kind, reason = LinkRun.FULL, f"{share:.0%} of the records changed since training (over {limit:.0%})"
+        model = None
+    elif full or state is None:
+        kind, reason = LinkRun.FULL, "asked for a full run" if full else "no stored pairs from the last run"
+    else:
+        kind, reason = (
+            LinkRun.INCREMENTAL,
+            f"{changes.records_new:,} records new, {changes.records_changed:,} with a new version, "
+            f"{changes.person_decisions:,} new person decisions, {changes.tie_decisions:,} new tie decisions",
+        )
+    clock = time.perf_counter()
+    if kind == LinkRun.INCREMENTAL:
+        result = relink_persons(
+            records, state, model, decisions=decisions, progress=progress, touched=changes.decided_keys
+        )
+    else:
+        result = link_persons(records, decisions=decisions, progress=progress, model=model)
+    seconds["persons"] = round(time.perf_counter() - clock, 3)
+    clock = time.perf_counter()
     save_model(result.model, model_folder())
-    run = _store(result, started, len(records))
+    folder = f"{timezone.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
+    save_link_state(link_state_folder() / folder, result)
+    run = _store(
+        result,
+        started,
+        len(records),
+        hashes,
+        kind=kind,
+        trained=model is None,
+        records_changed=changes.records_new + changes.records_changed,
+        person_decisions_seen=decisions_seen,
+        tie_decisions_seen=tie_decisions_seen,
+        state_folder=folder,
+    )
+    _prune_link_states(keep={folder, last.state_folder if last else ""})
+    seconds["store"] = round(time.perf_counter() - clock, 3)
+    clock = time.perf_counter()
     if progress:
         progress("family ties", 0, 1)
     ties_link(run, records)
     if progress:
         progress("family ties", 1, 1)
-    return run
+    seconds["ties"] = round(time.perf_counter() - clock, 3)
+    LinkRun.objects.filter(pk=run.pk).update(timings={**result.timings, "ties": seconds["ties"]})
+    run.refresh_from_db()
+    return LinkOutcome(kind, reason, changes, run, seconds)
+
+
+def link_state_folder() -> Path:
+    """Where each run keeps its feature table and scored pairs for the next incremental run."""
+    from django.conf import settings
+
+    return Path(settings.VAR_DIR) / "link-state"
+
+
+def _prune_link_states(keep: set[str]) -> None:
+    """Remove the state of this database's older runs: only the latest is read, the one before is kept.
+
+    Only folders named by this database's runs are touched: several databases
+    (tests, a copy) may share one var folder.
+    """
+    import shutil
+
+    old = LinkRun.objects.exclude(state_folder="").exclude(state_folder__in=keep)
+    for folder in old.values_list("state_folder", flat=True):
+        shutil.rmtree(link_state_folder() / folder, ignore_errors=True)
+    old.update(state_folder="")
 
 
 def tie_decisions_in_force(person_of: dict[str, str]):
@@ -302,10 +505,18 @@ def _apply_tie_decision(parent: Person, child: Person, confirm: bool, decision: 
             other.save(update_fields=["status", "evidence"])
 
 
-def _store(result: PersonLinkResult, started, record_count: int) -> LinkRun:
+def _store(
+    result: PersonLinkResult, started, record_count: int, hashes: dict[int, str], **provenance
+) -> LinkRun:
+    """Store the run, its persons (ids kept by overlap), each record's person and seen version, its reviews.
+
+    ``hashes`` are the content hashes of the records the run read (by record
+    id), kept on each person link so the next run knows what changed since.
+    """
     members = result.members()
     record_ids = dict(Record.objects.values_list("record_key", "id"))
     previous = dict(PersonRecord.objects.values_list("record__record_key", "person__public_id"))
+    seen = dict(PersonRecord.objects.values_list("record_id", "content_hash"))
     with transaction.atomic():
         run = LinkRun.objects.create(
             started_at=started,
@@ -315,6 +526,7 @@ def _store(result: PersonLinkResult, started, record_count: int) -> LinkRun:
             counts=result.counts,
             timings=result.timings,
             blocking=result.blocking,
+            **provenance,
         )
         assignment = assign_person_ids(members, previous, _id_counter())
         Person.objects.bulk_create(
@@ -342,13 +554,20 @@ def _store(result: PersonLinkResult, started, record_count: int) -> LinkRun:
                 elif current[key] != public_id:
                     changed.append(row)
         table = PersonRecord._meta.db_table
+        versions = [
+            (content_hash, pk)
+            for pk, content_hash in hashes.items()
+            if pk in seen and seen[pk] != content_hash
+        ]
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"UPDATE {table} SET person_id = %s, run_id = %s WHERE record_id = %s", changed
             )
             cursor.executemany(
-                f"INSERT INTO {table} (person_id, run_id, record_id) VALUES (%s, %s, %s)", created
+                f"INSERT INTO {table} (person_id, run_id, record_id, content_hash) VALUES (%s, %s, %s, %s)",
+                [(*row, hashes.get(row[2], "")) for row in created],
             )
+            cursor.executemany(f"UPDATE {table} SET content_hash = %s WHERE record_id = %s", versions)
         PersonReview.objects.filter(status=PersonReview.OPEN).delete()
         reviews = []
         for row in result.review_candidates.to_pylist():

@@ -1,0 +1,1 @@
+"""Reunification casework: one case per separated family, its steps, deadlines, contacts and decisions."""
