@@ -392,10 +392,9 @@ def link(full: bool, retrain: bool, as_json: bool) -> None:
 
         outcome = persons_link(progress=on_progress, full=full, retrain=retrain)
         if outcome.run is not None:
-            bar.update(task, description="linking: separations and rules")
-            from reunify.app.custody.services import separations_rebuild
+            from reunify.app.pipeline import derived_rebuild
 
-            build = separations_rebuild()
+            derived = derived_rebuild(progress=on_progress)
     changes = outcome.changes
     done = {
         "action": outcome.action,
@@ -436,8 +435,12 @@ def link(full: bool, retrain: bool, as_json: bool) -> None:
         "model_version": run.model_version,
         "seconds": round(sum(outcome.seconds.values()), 1),
         "counts": run.counts,
-        "separations": build.counts["separations"],
-        "separations_without_judicial_basis": build.counts["without_judicial_basis"],
+        "separations": derived.separations,
+        "separations_without_judicial_basis": derived.separations_without_judicial_basis,
+        "persons_indexed_for_search": derived.persons_indexed,
+        "cases_opened": derived.cases_opened,
+        "cases_flagged_for_review": derived.cases_flagged_for_review,
+        "derived_seconds": derived.seconds,
     }
     if as_json:
         click.echo(json.dumps(figures, indent=2, default=str))
@@ -462,10 +465,13 @@ def link(full: bool, retrain: bool, as_json: bool) -> None:
         ("parent-child ties (any status)", "ties"),
         ("separations (child, parent), stored and judged by the rules", "separations"),
         ("of which without a judicial basis", "separations_without_judicial_basis"),
-        ("wall time, seconds", "seconds"),
+        ("persons in the search index", "persons_indexed_for_search"),
+        ("reunification cases opened in this run", "cases_opened"),
+        ("cases flagged for review (a family changed)", "cases_flagged_for_review"),
+        ("wall time of the linkage, seconds", "seconds"),
     ]:
         table.add_row(label, f"{figures[key]:,}" if isinstance(figures[key], int) else str(figures[key]))
-    for stage, value in figures["stage_seconds"].items():
+    for stage, value in {**figures["stage_seconds"], **figures["derived_seconds"]}.items():
         table.add_row(f"seconds: {stage.replace('_', ' ')}", f"{value:.1f}")
     out.print(table)
 
@@ -757,10 +763,26 @@ def evaluate(truth_dir: Path, exports_dir: Path | None, as_json: bool) -> None:
     type=click.Path(path_type=Path),
     help="Folder for the generated deliveries.",
 )
-def demo(families: int, seed: int, out_dir: Path) -> None:
-    """The main job: generate a realistic scenario and run it through the pipeline."""
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--serve/--no-serve", default=True, show_default=True, help="Serve the application at the end.")
+def demo(families: int, seed: int, out_dir: Path, host: str, port: int, serve: bool) -> None:
+    """The main job: a realistic scenario through the whole pipeline, then the application with demo users.
+
+    Unless REUNIFY_DATABASE_URL says otherwise, the demo keeps its own SQLite
+    database (var/demo.sqlite3), started afresh each time, so it never mixes
+    with data of your own.
+    """
+    import os
+
     from reunify.synth import generate_scenario
 
+    if not os.environ.get("REUNIFY_DATABASE_URL", "").strip():
+        database = Path(os.environ.get("REUNIFY_VAR_DIR", "var")).resolve() / "demo.sqlite3"
+        database.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+            leftover.unlink(missing_ok=True)
+        os.environ["REUNIFY_DATABASE_URL"] = f"sqlite:///{database}"
     err.rule("1. generating a scenario")
     if out_dir.exists() and any(out_dir.iterdir()):
         import shutil
@@ -778,11 +800,29 @@ def demo(families: int, seed: int, out_dir: Path) -> None:
     status = run_ingest([out_dir], as_json=False)
     if status:
         sys.exit(status)
-    err.rule("3. linking persons and family ties")
+    err.rule("3. linking persons and family ties; separations, rules, search index, cases")
     ctx = click.get_current_context()
-    ctx.invoke(link, as_json=False)
+    ctx.invoke(link, full=False, retrain=False, as_json=False)
     err.rule("4. scoring the result against the scenario's truth")
     ctx.invoke(evaluate, truth_dir=out_dir, exports_dir=None, as_json=False)
+    err.rule("5. demo users, one per role")
+    from reunify.app.demo import DEMO_TEAM, demo_people
+
+    logins, assigned = demo_people()
+    table = Table(
+        title=f"Demo logins (passwords drawn afresh for this run); {assigned} cases given to team {DEMO_TEAM}"
+    )
+    for column in ("username", "password", "role", "scope"):
+        table.add_column(column)
+    for login in logins:
+        table.add_row(login.username, login.password, login.role, login.scope)
+    out.print(table)
+    if not serve:
+        return
+    err.rule(f"6. serving the application on http://{host}:{port}/ (Ctrl-C stops it)")
+    from reunify.app.server import serve as serve_application
+
+    serve_application(host=host, port=port)
 
 
 if __name__ == "__main__":
