@@ -738,7 +738,7 @@ def person_misses(
             out(f"    e.g. [{stage}] {line}")
 
 
-def tie_misses(figures: ModelFigures, records: Sequence[LinkRecord], truth: Truth, out: Out = print) -> None:
+def tie_misses(figures: ModelFigures, truth: Truth, out: Out = print) -> None:
     """Why true ties were not asserted, and what the wrongly asserted ones were, for one model.
 
     A miss is put down to the persons when no project person stands for the
@@ -868,13 +868,13 @@ def run_scenario(
         say(f"{name}: our persons, missed true pairs by cause")
         person_misses(ours.persons_result, records, truth.wellformed_persons, say)
         say(f"{name}: our ties, misses and wrong assertions")
-        tie_misses(ours, records, truth, say)
+        tie_misses(ours, truth, say)
     ours.persons_result = None  # free the pair tables before the anchor's memory is measured
     print(f"  {name}: anchor ...", flush=True)
     anchor = run_anchor(records, truth)
     if misses:
         say(f"{name}: anchor ties, misses and wrong assertions")
-        tie_misses(anchor, records, truth, say)
+        tie_misses(anchor, truth, say)
     ours.ties_result = None
     return name, [ours, anchor], analysis
 

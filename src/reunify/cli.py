@@ -675,14 +675,19 @@ def review_list(limit: int, show_ties: bool, as_json: bool) -> None:
 @click.option("--same/--different", required=True, help="Same person, or different persons.")
 @click.option("--reason", required=True, help="Why: the evidence a colleague can check.")
 @click.option("--by", "decided_by", default=None, help="Who decides (defaults to the login name).")
+@click.option(
+    "--later",
+    is_flag=True,
+    help="Only record the decision; the next `reunify link` applies it (batch review).",
+)
 def review_decide(
-    record_key_a: str, record_key_b: str, same: bool, reason: str, decided_by: str | None
+    record_key_a: str, record_key_b: str, same: bool, reason: str, decided_by: str | None, later: bool
 ) -> None:
-    """Decide that two records are (or are not) one person; every later run obeys it."""
+    """Decide that two records are (or are not) one person: applied at once, and obeyed by every later run."""
     import getpass
 
     _db()
-    from reunify.app.people.services import person_decide
+    from reunify.app.people.services import person_decide, person_decisions_apply
 
     try:
         decision = person_decide(record_key_a, record_key_b, same, decided_by or getpass.getuser(), reason)
@@ -690,8 +695,23 @@ def review_decide(
         raise click.UsageError(str(exc)) from exc
     err.print(
         f"recorded: {decision.record_key_a} and {decision.record_key_b} are "
-        f"{'the same person' if same else 'different persons'} (by {decision.decided_by}); "
-        "run `reunify link` to rebuild the persons with it"
+        f"{'the same person' if same else 'different persons'} (by {decision.decided_by})"
+    )
+    if later:
+        err.print("not applied yet: the next `reunify link` applies it")
+        return
+    with _progress("stages") as bar:
+        task = bar.add_task("applying the decision", total=None)
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=f"applying: {stage}", completed=done, total=total)
+
+        applied = person_decisions_apply(progress=on_progress)
+    err.print(
+        f"applied in {applied.get('seconds', 0)} s: {applied.get('persons_new', 0)} persons new, "
+        f"{applied.get('persons_retired', 0)} retired; other persons keep their ids"
+        if applied["applied"]
+        else f"nothing to apply: {applied['reason']}"
     )
 
 

@@ -49,15 +49,19 @@ def derived_rebuild(progress: Progress | None = None) -> DerivedBuild:
         build.seconds[name] = round(now - clock, 2)
         clock = now
 
+    from reunify.app.custody.selectors import records_by_person
+
     if progress:
         progress("separations and rules", 0, 3)
-    separations = separations_rebuild()
+    persons = records_by_person()
+    separations = separations_rebuild(persons=persons)
     build.separations = separations.counts.get("separations", 0)
     build.separations_without_judicial_basis = separations.counts.get("without_judicial_basis", 0)
     lap("separations")
     if progress:
         progress("search index", 1, 3)
-    index = search_index_rebuild()
+    index = search_index_rebuild(persons=persons)
+    del persons
     build.persons_indexed, build.search_terms = index["persons_indexed"], index["terms"]
     lap("search_index")
     if progress:

@@ -4,6 +4,9 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
+from reunify.app.custody import urls as custody_urls
+from reunify.app.people import urls as people_urls
+
 
 def healthz(request: HttpRequest) -> JsonResponse:
     """Answer 200 only when the database answers, so a load balancer never routes to a broken node."""
@@ -21,5 +24,13 @@ urlpatterns = [
     path("accounts/", include("reunify.app.accounts.urls")),
     path("audit/", include("reunify.app.audit.urls")),
     path("api/", include("reunify.app.api.urls")),
+    path("cases/", include("reunify.app.cases.urls")),
+    # The data pages (search, persons, review, data officer, separations, reports): one app per concern.
+    path("search/", include("reunify.app.search.urls")),
+    path("persons/", include((people_urls.person_patterns, "people"))),
+    path("review/", include((people_urls.review_patterns, "review"))),
+    path("data/", include("reunify.app.records.urls")),
+    path("separations/", include((custody_urls.separation_patterns, "separations"))),
+    path("reports/", include((custody_urls.report_patterns, "reports"))),
     path("", include("reunify.app.web.urls")),
 ]

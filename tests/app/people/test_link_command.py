@@ -49,8 +49,15 @@ def test_relink_keeps_ids_and_obeys_decisions(tmp_path: Path) -> None:
         "review", "decide", together[0], together[1], "--different", "--reason", "test: split", "--by", "t"
     )
     _invoke("review", "decide", apart[0], apart[1], "--same", "--reason", "test: merge", "--by", "t")
+    at_once = _persons(tmp_path / "p_at_once.csv")  # applied by the decision itself, no link run
+    assert at_once[together[0]] != at_once[together[1]]
+    assert at_once[apart[0]] == at_once[apart[1]]
+    involved = {before[key] for key in (*together, *apart)}
+    untouched = {key for key, person in before.items() if person not in involved}
+    moved = {key for key in untouched if at_once[key] != before[key]}
+    assert not moved, f"decisions about two pairs moved other persons' records: {sorted(moved)}"
     for round_ in range(2):
-        _invoke("link")
+        _invoke("link", "--full")
         after = _persons(tmp_path / f"p{3 + round_}.csv")
         assert after[together[0]] != after[together[1]]
         assert after[apart[0]] == after[apart[1]]

@@ -130,12 +130,15 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 }
 
 # Which export (EXPORTS.md name) each role may write; ``export.run`` with another name is refused.
+# ``status_report`` is the court status report's CSV (the /reports/status/ page's download).
 EXPORTS_BY_ROLE: dict[str, frozenset[str]] = {
     "data_officer": frozenset({"quarantine"}),
     "matcher": frozenset({"persons", "relationships"}),
     "caseworker": frozenset(),
-    "supervisor": frozenset({"quarantine", "records", "persons", "relationships", "separations", "cases"}),
-    "state_monitor": frozenset({"separations", "cases"}),
+    "supervisor": frozenset(
+        {"quarantine", "records", "persons", "relationships", "separations", "cases", "status_report"}
+    ),
+    "state_monitor": frozenset({"separations", "cases", "status_report"}),
     "court_monitor": frozenset(),
     "auditor": frozenset({"audit"}),
     "administrator": frozenset(),

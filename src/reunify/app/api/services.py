@@ -188,8 +188,12 @@ def api_tie_decide(
     reason: str,
     expected_status: str | None = None,
     request: Any = None,
+    via: str = "api",
 ) -> tuple[Any, Any]:
     """Confirm or reject a tie as ``user``; applied to the stored ties at once and audited with the request.
+
+    ``via`` names the channel in the audit entry (``api``, or ``web`` for the review queue's pages,
+    which share this service so both refuse a stale decision the same way).
 
     ``expected_status`` is the status the reviewer saw: if the tie moved on
     since (another reviewer decided, a rebuild changed it), the decision is
@@ -231,7 +235,7 @@ def api_tie_decide(
             target_type="tie",
             target_id=label,
             detail={"decision": decision.decision, "reason": decision.reason, "status_before": current,
-                    "status_after": tie.status if tie else None, "via": "api"},
+                    "status_after": tie.status if tie else None, "via": via},
             request=request,
         )  # fmt: skip
     return decision, tie
@@ -246,8 +250,12 @@ def api_person_decide(
     reason: str,
     expected_status: str | None = None,
     request: Any = None,
+    via: str = "api",
 ) -> Any:
-    """Decide that two records are (or are not) one person, as ``user``; the next linkage run applies it."""
+    """Decide that two records are (or are not) one person, as ``user``; the next linkage run applies it.
+
+    ``via`` names the channel in the audit entry, as for ``api_tie_decide``.
+    """
     from reunify.app.people.models import PersonDecision, PersonReview
     from reunify.app.people.services import person_decide
     from reunify.app.records.models import Record
@@ -298,7 +306,7 @@ def api_person_decide(
             "review.person_decide",
             target_type="record_pair",
             target_id=f"{a}/{b}",
-            detail={"decision": decision.decision, "reason": decision.reason, "via": "api"},
+            detail={"decision": decision.decision, "reason": decision.reason, "via": via},
             request=request,
         )
     return decision

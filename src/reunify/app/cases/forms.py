@@ -124,9 +124,7 @@ class StepUpdateForm(SeenForm):
 
 
 class FlagRaiseForm(_Styled):
-    kind = forms.CharField(
-        label=_("Kind (e.g. DOCUMENT_DOUBTFUL)"), max_length=40, initial="CONCERN"
-    )
+    kind = forms.CharField(label=_("Kind (e.g. DOCUMENT_DOUBTFUL)"), max_length=40, initial="CONCERN")
     text = forms.CharField(label=_("What is wrong"), widget=forms.Textarea)
     step_kind = forms.ChoiceField(label=_("On step"), required=False)
 

@@ -276,3 +276,261 @@ def tasks_open_for_user(user: AbstractBaseUser) -> QuerySet[CaseTask]:
         .distinct()
         .order_by("due_at", "id")
     )
+
+
+# --- the case pages -------------------------------------------------------------------------------------
+#
+# These take the user and ask the access policy themselves, so a page cannot
+# forget to: a list is scoped exactly as its detail page is refused.
+
+
+def case_read_action(user: Any) -> str:
+    """``case.view`` (personal details) when the role has it, else ``case.view_status`` (the court's view).
+
+    Raises ``Denied`` when the user has neither.
+    """
+    from reunify.app.accounts import policy
+
+    if policy.allows(user, "case.view"):
+        return "case.view"
+    policy.require(user, "case.view_status")
+    return "case.view_status"
+
+
+def person_names(public_ids: Iterable[str]) -> dict[str, str]:
+    """Person public id -> display name from the search summaries (absent when not summarised yet)."""
+    from reunify.app.search.models import PersonSummary
+
+    ids = sorted(set(public_ids))
+    names: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        names.update(
+            PersonSummary.objects.filter(public_id__in=ids[start : start + 500]).values_list(
+                "public_id", "display_name"
+            )
+        )
+    return names
+
+
+LIST_MINE = "mine"
+LIST_TEAM = "team"
+
+
+def case_list_for_user(
+    user: Any,
+    *,
+    assigned: str = "",
+    status: str = "",
+    overdue_only: bool = False,
+    needs_review: bool = False,
+    as_of: dt.date | dt.datetime | None = None,
+) -> tuple[str, list[CaseSummary]]:
+    """The cases the user may see, filtered, soonest deadline first (overdue ones lead); and the read action.
+
+    Deadlines are evaluated on read (rules are data and change), so the sort
+    happens here in Python over every case that passes the filters.
+    """
+    from reunify.app.accounts import policy
+
+    action = case_read_action(user)
+    visible = policy.scope(user, action, Case.objects.all(), "child", "parents__parent").values("pk")
+    queryset = cases_query().filter(pk__in=visible)
+    if status:
+        queryset = queryset.filter(status=status)
+    if needs_review:
+        queryset = queryset.filter(needs_review=True)
+    if action == "case.view" and assigned in (LIST_MINE, LIST_TEAM):
+        if assigned == LIST_MINE:
+            where = Q(assignee=user) | Q(steps__owner=user) | Q(tasks__assignee=user)
+        else:
+            access = policy.access_of(user)
+            where = Q(team__members=user) | Q(tasks__team__members=user)
+            if access is not None and access.team:
+                where |= Q(team__name=access.team) | Q(tasks__team__name=access.team)
+        queryset = queryset.filter(pk__in=Case.objects.filter(where).values("pk"))
+    summaries = case_summaries(list(queryset), as_of=as_of, overdue_only=overdue_only)
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+    def soonest(summary: CaseSummary) -> tuple[dt.datetime, int]:
+        dues = [d.due_at for d in [*summary.overdue, summary.next_deadline] if d is not None and d.due_at]
+        return (min(dues, default=far), summary.case.number)
+
+    return action, sorted(summaries, key=soonest)
+
+
+@dataclass
+class PartyView:
+    """A child or parent of the case as the page shows them: name, where they are now, what is withheld."""
+
+    person_id: str
+    name: str
+    role: str  # "child" or "parent"
+    location: Any = None  # reunify.custody.Location, or None when nothing is known
+    facility: str | None = None
+    facility_withheld: bool = False
+    destination: str | None = None
+    party: Any = None  # the CaseParent row for a parent
+
+
+def _party_view(person_id: str, name: str, role: str, *, show_facility: bool, party: Any = None) -> PartyView:
+    from reunify.app.custody.selectors import person_custody
+
+    view = PartyView(person_id, name, role, party=party)
+    try:
+        where = person_custody(person_id).location
+    except LookupError:  # not linked (yet): the page says nothing is known
+        return view
+    view.location = where
+    if where is not None:
+        withhold = role == "child" and not show_facility
+        view.facility = None if withhold else where.facility
+        view.destination = None if withhold else where.destination
+        view.facility_withheld = withhold and bool(where.facility or where.destination)
+    return view
+
+
+@dataclass
+class CasePage:
+    """Everything the case page shows, read once, for a user allowed ``case.view`` on the case."""
+
+    case: Case
+    child: PartyView
+    parents: list[PartyView]
+    deadlines: list[CaseDeadline]
+    flags: list[dict[str, Any]]
+    steps: list[Any]
+    step_flags: dict[str, int]
+    contacts: list[Any]
+    choices: list[Any]
+    removals: list[Any]
+    tasks: list[Any]
+    names: dict[str, str]
+    sensitive_shown: list[str]
+
+    @property
+    def open_flags(self) -> list[dict[str, Any]]:
+        return [f for f in self.flags if not f["resolved"]]
+
+    @property
+    def contact_flags(self) -> list[dict[str, Any]]:
+        from .deadlines import FLAG_NO_CONTACT
+
+        return [f for f in self.flags if f["kind"] == FLAG_NO_CONTACT]
+
+    @property
+    def overdue(self) -> list[CaseDeadline]:
+        return [d for d in self.deadlines if d.overdue]
+
+    @property
+    def present_parents(self) -> list[tuple[str, str]]:
+        """(person id, label) of the parents still separated, for the forms' choices."""
+        return [
+            (p.person_id, f"{p.name} ({p.person_id})" if p.name != p.person_id else p.person_id)
+            for p in self.parents
+            if p.party is None or p.party.present
+        ]
+
+
+def case_page(user: Any, case_id: str, as_of: dt.date | dt.datetime | None = None) -> CasePage:
+    """The case with its family, whereabouts, deadlines, flags, steps, contacts, choices and tasks.
+
+    Asks the policy for ``case.view`` on this case (``Denied`` otherwise); a
+    child's exact facility is shown only with the personal child-location grant.
+    """
+    from reunify.app.accounts import policy
+
+    case = case_get(case_id)
+    policy.require(user, "case.view", case)
+    show_facility = policy.allows(user, "person.view_sensitive.child_location")
+    parties = list(case.parents.all())
+    names = person_names([case.child_person_id, *(p.parent_person_id for p in parties)])
+    child = _party_view(
+        case.child_person_id,
+        names.get(case.child_person_id, case.child_person_id),
+        "child",
+        show_facility=show_facility,
+    )
+    parents = [
+        _party_view(
+            p.parent_person_id,
+            names.get(p.parent_person_id, p.parent_person_id),
+            "parent",
+            show_facility=True,
+            party=p,
+        )
+        for p in parties
+    ]
+    deadlines, rules = case_judgement(case, as_of)
+    stored = list(CaseFlag.objects.filter(case=case).select_related("step", "raised_by", "resolved_by"))
+    flags = [
+        {
+            "id": f.pk,
+            "kind": f.kind,
+            "text": f.text,
+            "step": f.step.kind if f.step else None,
+            "step_label": f.step.get_kind_display() if f.step else "",
+            "raised_by": f.raised_by.get_username() if f.raised_by else "the pipeline",
+            "raised_at": f.raised_at,
+            "resolved": f.resolved_at is not None,
+            "resolved_by": f.resolved_by.get_username() if f.resolved_by else None,
+            "resolved_at": f.resolved_at,
+            "resolution": f.resolution,
+            "source": "recorded",
+        }
+        for f in stored
+    ]
+    flags += [
+        {
+            **flag.as_dict(),
+            "id": None,
+            "step": None,
+            "step_label": "",
+            "raised_by": "the rules",
+            "raised_at": None,
+            "resolved": False,
+            "source": "rules",
+        }
+        for flag in rules
+    ]
+    step_flags: dict[str, int] = {}
+    for flag in stored:
+        if flag.step is not None and flag.resolved_at is None:
+            step_flags[flag.step.kind] = step_flags.get(flag.step.kind, 0) + 1
+    return CasePage(
+        case=case,
+        child=child,
+        parents=parents,
+        deadlines=deadlines,
+        flags=flags,
+        steps=list(case.steps.select_related("owner", "updated_by")),
+        step_flags=step_flags,
+        contacts=sorted(case.contacts.select_related("logged_by"), key=lambda c: c.occurred_at, reverse=True),
+        choices=list(case.choices.select_related("recorded_by")),
+        removals=list(case.removals.select_related("recorded_by", "decline")),
+        tasks=list(case.tasks.select_related("assignee", "team", "updated_by")),
+        names=names,
+        sensitive_shown=["child_location"] if show_facility and child.facility else [],
+    )
+
+
+@dataclass
+class CaseStatusPage:
+    """The court's view of a case: status, track, deadlines and step states; no names, ids or places."""
+
+    case: Case
+    deadlines: list[CaseDeadline]
+    steps: list[Any]
+
+    @property
+    def overdue(self) -> list[CaseDeadline]:
+        return [d for d in self.deadlines if d.overdue]
+
+
+def case_status_page(user: Any, case_id: str, as_of: dt.date | dt.datetime | None = None) -> CaseStatusPage:
+    """The case's status for ``case.view_status`` (``Denied`` otherwise)."""
+    from reunify.app.accounts import policy
+
+    case = case_get(case_id)
+    policy.require(user, "case.view_status", case)
+    deadlines, _ = case_judgement(case, as_of)
+    return CaseStatusPage(case, deadlines, list(case.steps.all()))

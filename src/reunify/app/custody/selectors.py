@@ -195,3 +195,76 @@ def person_custody(reference: str, at: dt.datetime | None = None) -> CustodyAnsw
     records = [_link_record(r.record_key, r.feed, r.fields) for r in Record.objects.filter(id__in=keys)]
     episodes = custody_episodes(records)
     return CustodyAnswer(person.public_id, episodes, where_is(episodes, at), data_quality_findings(episodes))
+
+
+# --------------------------------------------------------------------------- pages (scoped by the access policy)
+
+
+@dataclass(frozen=True)
+class SeparationLine:
+    """One separation as the list page shows it: sensitive record keys already withheld."""
+
+    separation: StoredSeparation
+    evidence: list[tuple[str, list[str]]]
+    record_keys: list[str]
+    deadlines: list[dict]
+    membership_reasons: list[dict]
+
+
+def separations_in_scope(
+    user: object, *, without_judicial_basis: bool = False, outcome: str | None = None
+) -> QuerySet[StoredSeparation]:
+    """Current separations with the child or the parent in the user's scope (a state monitor: their state)."""
+    from reunify.app.accounts import policy
+
+    queryset = policy.scope(
+        user, "separation.view", separations_stored(without_judicial_basis), "child", "parent"
+    )
+    if outcome:
+        queryset = queryset.filter(outcome=outcome)
+    return queryset
+
+
+def separation_outcomes(user: object) -> list[str]:
+    """The outcomes present in the user's scope, for the list's filter."""
+    queryset = separations_in_scope(user).order_by().values_list("outcome", flat=True).distinct()
+    return sorted(set(queryset))
+
+
+def separation_lines(user: object, rows: Iterable[StoredSeparation]) -> list[SeparationLine]:
+    """The evidence, deadlines and class membership of each row, DNA record keys withheld without the grant.
+
+    The disclosure rules are the API's (``reunify.app.api.disclosure``), so a
+    page and an API client are shown exactly the same.
+    """
+    from reunify.app.api.disclosure import Disclosure
+
+    disclosure = Disclosure.for_user(user)
+    lines = []
+    for row in rows:
+        evidence = (row.facts or {}).get("evidence")
+        evaluation = row.evaluation or {}
+        lines.append(
+            SeparationLine(
+                separation=row,
+                evidence=[
+                    (name, disclosure.keys(keys))
+                    for name, keys in sorted(evidence.items())
+                    if isinstance(keys, list) and disclosure.keys(keys)
+                ]
+                if isinstance(evidence, dict)
+                else [],
+                record_keys=disclosure.keys(row.record_keys or []),
+                deadlines=list(evaluation.get("deadlines") or []),
+                membership_reasons=list((evaluation.get("membership") or {}).get("reasons") or []),
+            )
+        )
+    return lines
+
+
+def status_report_for(user: object, as_of: dt.date) -> StatusReport:
+    """The court's status report for the end of ``as_of``, for a user the policy lets read reports."""
+    from reunify.app.accounts import policy
+
+    policy.require(user, "report.status")
+    return status_report_as_of(as_of)

@@ -747,3 +747,27 @@ def tie_explanation(parent: str, child: str) -> dict:
         "probability": tie.probability,
         "evidence": tie.evidence,
     }
+
+
+def person_decisions_apply(progress: Progress | None = None) -> dict:
+    """Apply every decision not yet applied, now: an incremental link, then the layers derived from it.
+
+    Why the linkage rather than moving records by hand: a split must decide
+    where each of the person's other records goes, which is exactly what the
+    non-chaining clustering does with the new constraint; the incremental run
+    re-clusters only the decided records' candidate groups, so the persons
+    untouched by the decision keep their ids and nothing else moves.
+    """
+    from reunify.app.pipeline import derived_rebuild
+
+    outcome = persons_link(progress=progress)
+    if outcome.run is None:
+        return {"applied": False, "reason": outcome.reason}
+    derived = derived_rebuild(progress=progress)
+    return {
+        "applied": True,
+        "reason": outcome.reason,
+        "persons_new": outcome.run.persons_new,
+        "persons_retired": outcome.run.persons_retired,
+        "seconds": round(sum(outcome.seconds.values()) + sum(derived.seconds.values()), 1),
+    }

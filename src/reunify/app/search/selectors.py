@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -44,3 +46,26 @@ def search_persons(
         summaries = scope(summaries)
     by_id = {s.public_id: s for s in summaries}
     return [SearchResult(h, by_id[h.person]) for h in hits if h.person in by_id][:limit]
+
+
+#: A case id as the cases app writes it: ``C-2018-000123``.
+CASE_ID = re.compile(r"^\s*C-\d{4}-\d{1,9}\s*$", re.IGNORECASE)
+
+
+def case_matching(user: Any, text: str) -> Any | None:
+    """The case whose id ``text`` is, when the user may see that case (its status at least); else None.
+
+    A case the policy refuses is answered as no case at all, so a search never
+    confirms that a case outside the user's scope exists.
+    """
+    from reunify.app.accounts import policy
+    from reunify.app.cases.models import Case
+
+    if not CASE_ID.match(text or ""):
+        return None
+    case = Case.objects.filter(case_id__iexact=text.strip()).first()
+    if case is None:
+        return None
+    if policy.allows(user, "case.view", case) or policy.allows(user, "case.view_status", case):
+        return case
+    return None

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from reunify.app.accounts import policy
+from reunify.app.web.selectors import DUE_SOON_DAYS, dashboard_figures
 
 
 @login_required
@@ -19,5 +20,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "role": access.role if access else "",
             "role_description": policy.ROLES.get(access.role, "") if access else "",
+            "figures": dashboard_figures(request.user),
+            "due_soon_days": DUE_SOON_DAYS,
         },
     )
