@@ -18,11 +18,20 @@ import csv
 import json
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import BENCH_VAR, command_env, fresh_database, run_measured, scenario
+
+
+@contextmanager
+def kept_database(path: Path) -> Iterator[str]:
+    """An SQLite database left in place afterwards, for a benchmark that needs the data loaded."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    yield f"sqlite:///{path.resolve()}"
 
 
 def _rows(folder: Path) -> int:
@@ -40,6 +49,11 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--seed", type=int, default=4242)
     parser.add_argument("--as-of", default="2018-07-26")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="SQLite only: keep the loaded database at this path (e.g. for bench/pages.py) instead of removing it",
+    )
     args = parser.parse_args()
 
     BENCH_VAR.mkdir(parents=True, exist_ok=True)
@@ -51,7 +65,11 @@ def main() -> None:
         rows = _rows(folder)
         results.append({"families": families, "stage": "synth (cached when present)", "seconds": round(synth_seconds, 1),
                         "peak_rss_mib": "", "records": rows})  # fmt: skip
-        with fresh_database(args.database, BENCH_VAR) as url:
+        kept = args.keep.with_name(f"{args.keep.stem}_{families}{args.keep.suffix}") if args.keep else None
+        if kept is not None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{kept}{suffix}").unlink(missing_ok=True)
+        with kept_database(kept) if kept else fresh_database(args.database, BENCH_VAR) as url:
             env = command_env(url, BENCH_VAR)
             report = BENCH_VAR / f"status_{families}.md"
             stages = [

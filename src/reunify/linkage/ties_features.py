@@ -589,7 +589,7 @@ def origin(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, expl
 # --------------------------------------------------------------------------- DNA
 
 
-DNA_LEVELS = ("DNA inclusion", "DNA exclusion", "no conclusive DNA test")
+DNA_LEVELS = ("DNA inclusion", "DNA exclusion")
 
 
 def dna_rows(adult: PersonProfile, child: PersonProfile) -> list[DnaRow]:
@@ -614,23 +614,19 @@ def dna_result(rows: Sequence[DnaRow]) -> tuple[str | None, DnaRow | None, bool]
 def dna(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain: bool) -> Finding:
     """A parentage test between the two, as evidence of the model (the status is decided by it in ties.py).
 
-    Why a comparison as well: tests are not done at random.  Adults who
-    presented as a child's parent were tested more often when they were
-    suspected, so among untested pairs the share of real parents differs
-    from the share among all pairs, and "no conclusive test" carries a
-    (learnt, usually small) weight.  INCONCLUSIVE counts as no test.
+    Why "no conclusive test" is no evidence (None) rather than a learnt
+    level: tests are not done at random -- adults who presented as a
+    child's parent were tested when they were doubted -- so the share of
+    real parents among untested pairs measures the testing policy, not
+    parentage.  Learnt as a level it gave every untested pair (strangers
+    found by a common name included) about +1 bit, which turned
+    presentation alone into PROBABLE ties.  INCONCLUSIVE counts as no test.
     """
     rows = dna_rows(adult, child)
     result, row, _ = dna_result(rows)
-    level = 0 if result == "INCLUSION" else 1 if result == "EXCLUSION" else 2
-    if not explain:
-        return level, "", []
     if row is None:
-        inconclusive = [r.record_key for r in rows]
-        text = "no conclusive DNA test between them" + (
-            " (inconclusive: " + ", ".join(inconclusive) + ")" if inconclusive else ""
-        )
-        return level, text, inconclusive
+        return None, "", []
+    level = 0 if result == "INCLUSION" else 1
     child_keys = [k for k in child.record_keys if k.startswith("orr_referrals:")][:2]
     text = (
         f"DNA {result} ({row.record_key}, reported {row.reported_at or 'on an unknown date'}): the tested adult "
@@ -676,7 +672,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     ),
     Comparison("age_gap", "age gap", AGE_GAP_LEVELS, age_gap, (0, 1, 0, -1, -1, -1)),
     Comparison("origin", "country and language", ORIGIN_LEVELS, origin, (1, 0, -1, -1)),
-    Comparison("dna", "parentage test", DNA_LEVELS, dna, (1, -1, 0), after_em=True),
+    Comparison("dna", "parentage test", DNA_LEVELS, dna, (1, -1), after_em=True),
 )
 
 

@@ -140,6 +140,7 @@ def build_world(
     *,
     families: int = 100,
     seed: int = 2018,
+    noise: float = 1.0,
     broken_rate: float = 0.02,
     scenario: Path | None = None,
     password: str | None = None,
@@ -156,7 +157,7 @@ def build_world(
         scenario = workdir / "scenario"
         reunify(
             ["synth", "--families", str(families), "--seed", str(seed), "--out", str(scenario), "--force",
-             "--broken-rate", str(broken_rate)],
+             "--noise", str(noise), "--broken-rate", str(broken_rate)],
             env, workdir,
         )  # fmt: skip
     reunify(["ingest", str(scenario)], env, workdir)
@@ -286,9 +287,12 @@ def _facts() -> dict[str, Any]:
         break
     other = Case.objects.exclude(team__name=DEMO_TEAM).filter(status=Case.OPEN).order_by("case_id").first()
     facts["other_case"] = other.case_id if other else None
+    # A candidate tie of another family than the caseworker's, so confirming it never moves that case.
     tie = (
-        Tie.objects.filter(status=Tie.CANDIDATE).order_by("parent__public_id", "child__public_id").first()
-        or Tie.objects.filter(status=Tie.PROBABLE).order_by("parent__public_id", "child__public_id").first()
+        Tie.objects.filter(status=Tie.CANDIDATE)
+        .exclude(child__public_id=facts.get("team_case", {}).get("child_id", ""))
+        .order_by("-probability", "child__public_id", "parent__public_id")
+        .first()
     )
     facts["review_tie"] = (
         {"parent_id": tie.parent.public_id, "child_id": tie.child.public_id, "status": tie.status} if tie else None
