@@ -127,7 +127,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "overdue_total": sum(1 for s in summaries if s.overdue),
     }
-    template = "cases/_list_results.html" if request.headers.get("HX-Request") else "cases/list.html"
+    # A history restore (back button after hx-push-url) needs the whole page, not the results alone.
+    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    template = "cases/_list_results.html" if partial else "cases/list.html"
     return render(request, template, context)
 
 

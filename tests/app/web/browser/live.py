@@ -54,7 +54,9 @@ def chromium_unavailable() -> str | None:
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         can_install = shutil.which("apt-get") is not None and os.geteuid() == 0
         how = (
-            "run ./run test, which installs it" if can_install else "it cannot be installed here (no apt-get as root)"
+            "run ./run test, which installs it"
+            if can_install
+            else "it cannot be installed here (no apt-get as root)"
         )
         return f"Chromium is missing at {CHROMIUM} (Debian package chromium): {how}"
     try:
@@ -91,7 +93,9 @@ def reunify(args: list[str], env: dict[str, str], cwd: Path) -> str:
         [sys.executable, "-m", "reunify.cli", *args], env=env, cwd=cwd, capture_output=True, text=True
     )
     if done.returncode != 0:
-        raise RuntimeError(f"reunify {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+        raise RuntimeError(
+            f"reunify {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+        )
     return done.stdout
 
 
@@ -184,7 +188,16 @@ class LiveServer:
         self.log_path = workdir / f"serve_{self.port}.log"
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "reunify.cli", "serve", "--port", str(self.port), "--workers", str(workers)],
+            [
+                sys.executable,
+                "-m",
+                "reunify.cli",
+                "serve",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+            ],
             cwd=workdir,
             env=command_env(database_url, workdir / "var", **env),
             stdout=self._log,
@@ -205,7 +218,9 @@ class LiveServer:
             except (OSError, urllib.error.URLError):
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"reunify serve did not answer /healthz in {within_seconds}s:\n{self.log()}")
+                raise RuntimeError(
+                    f"reunify serve did not answer /healthz in {within_seconds}s:\n{self.log()}"
+                )
             time.sleep(0.3)
 
     def log(self) -> str:
@@ -255,6 +270,7 @@ def _facts() -> dict[str, Any]:
 
     from reunify.app.accounts.services import DEMO_USERS
     from reunify.app.cases.models import Case, CaseStep
+    from reunify.app.custody.selectors import person_custody
     from reunify.app.demo import DEMO_TEAM
     from reunify.app.people.models import Tie
     from reunify.app.records.models import QuarantinedRow
@@ -269,13 +285,18 @@ def _facts() -> dict[str, Any]:
         child = summary(case.child_person_id)
         parents = [p for p in case.parents.filter(present=True).order_by("parent_person_id")]
         open_steps = list(
-            case.steps.exclude(status__in=[CaseStep.DONE, CaseStep.NOT_APPLICABLE]).order_by("position").values_list("kind", flat=True)
+            case.steps.exclude(status__in=[CaseStep.DONE, CaseStep.NOT_APPLICABLE])
+            .order_by("position")
+            .values_list("kind", flat=True)
         )
         if child is None or not parents or not open_steps:
             continue
         family_word = max(child.display_name.split(), key=len)
         if len(family_word) < 5 or summary(parents[0].parent_person_id) is None:
             continue
+        where = person_custody(parents[0].parent_person_id).location
+        if where is None or not where.facility:
+            continue  # the test checks that the page names where the parent is
         facts["team_case"] = {
             "case_id": case.case_id,
             "child_id": child.public_id,
@@ -283,6 +304,12 @@ def _facts() -> dict[str, Any]:
             "parent_id": parents[0].parent_person_id,
             "parent_name": summary(parents[0].parent_person_id).display_name,
             "first_open_step": open_steps[0],
+            "parent_location": {
+                "status": where.status,
+                "agency": where.agency,
+                "facility": where.facility,
+                "state": where.state,
+            },
         }
         break
     other = Case.objects.exclude(team__name=DEMO_TEAM).filter(status=Case.OPEN).order_by("case_id").first()
@@ -295,15 +322,20 @@ def _facts() -> dict[str, Any]:
         .first()
     )
     facts["review_tie"] = (
-        {"parent_id": tie.parent.public_id, "child_id": tie.child.public_id, "status": tie.status} if tie else None
+        {"parent_id": tie.parent.public_id, "child_id": tie.child.public_id, "status": tie.status}
+        if tie
+        else None
     )
     by_feed = QuarantinedRow.objects.values("delivery__feed").annotate(n=Count("id"))
     facts["quarantine_by_feed"] = {row["delivery__feed"]: row["n"] for row in by_feed}
-    facts["quarantine_keys"] = {}
-    for row in QuarantinedRow.objects.select_related("delivery").order_by("delivery_id", "line"):
-        facts["quarantine_keys"].setdefault(row.delivery.feed, row.record_key)
+    files: dict[str, set[str]] = {}
+    for row in QuarantinedRow.objects.select_related("delivery"):
+        files.setdefault(row.delivery.feed, set()).add(row.delivery.file_name)
+    facts["quarantine_files"] = {feed: sorted(names) for feed, names in files.items()}
     facts["children_names"] = sorted(
-        PersonSummary.objects.filter(is_child=True).order_by("public_id").values_list("display_name", flat=True)[:50]
+        PersonSummary.objects.filter(is_child=True)
+        .order_by("public_id")
+        .values_list("display_name", flat=True)[:50]
     )
     facts["cases"] = Case.objects.count()
     return facts
@@ -326,7 +358,9 @@ def _world_command(password: str) -> None:
 if __name__ == "__main__":
     import argparse
 
-    parser = argparse.ArgumentParser(description="Demo users with one password, then the world's facts as JSON.")
+    parser = argparse.ArgumentParser(
+        description="Demo users with one password, then the world's facts as JSON."
+    )
     parser.add_argument("command", choices=["world"])
     parser.add_argument("--password", required=True)
     _world_command(parser.parse_args().password)
