@@ -139,9 +139,11 @@ def family_cases(user: Any, person: Person) -> list[Any]:
 def person_page(user: Any, public_id: str) -> tuple[dict[str, Any], Read]:
     """Everything the person page shows, sensitive categories withheld without the grant; and its audit ``Read``.
 
-    Raises the policy's ``Denied`` and the people layer's ``LookupError`` as the API's selector does.
+    Without the links' match weights: re-scoring each pair of records takes
+    seconds (``person_link_weights`` serves them to the page separately). Raises the
+    policy's ``Denied`` and the people layer's ``LookupError`` as the API's selector does.
     """
-    data, read = person_view(user, public_id, explain=True)
+    data, read = person_view(user, public_id, explain=False)
     person = Person.objects.get(public_id=data["person_id"])
     data["field_rows"] = records_side_by_side(data["records"])
     for record in data["records"]:
@@ -154,6 +156,16 @@ def person_page(user: Any, public_id: str) -> tuple[dict[str, Any], Read]:
     data["cases"] = family_cases(user, person)
     data["withheld_labels"] = [policy.SENSITIVE_CATEGORIES[c] for c in data["withheld_categories"]]
     return data, read
+
+
+def person_link_weights(user: Any, public_id: str) -> tuple[dict[str, Any], Read]:
+    """Why the person's records are one person: each link's match weight per comparison, and its audit ``Read``.
+
+    Only links between records the user may see (a DNA result's link needs the DNA grant).
+    """
+    data, read = person_view(user, public_id, explain=True)
+    keep = ("person_id", "child", "links", "model_version", "records")
+    return {k: data[k] for k in keep}, read
 
 
 # --------------------------------------------------------------------------- the review queue

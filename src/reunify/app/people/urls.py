@@ -4,7 +4,10 @@ from django.urls import path
 
 from reunify.app.people import views
 
-person_patterns = [path("<str:public_id>/", views.person, name="person")]
+person_patterns = [
+    path("<str:public_id>/", views.person, name="person"),
+    path("<str:public_id>/links/", views.person_links, name="links"),
+]
 review_patterns = [
     path("", views.review_queue, name="queue"),
     path("ties/decide/", views.review_tie_decide, name="tie_decide"),

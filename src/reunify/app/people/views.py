@@ -18,12 +18,10 @@ from reunify.app.audit.services import audit_record
 from reunify.app.web.decorators import requires
 from reunify.app.web.pages import case_url, is_partial, query_without_page
 
-from .selectors import page_number, person_page, review_pairs, review_ties, tie_row
-from .services import resolve_person
+from .selectors import page_number, person_link_weights, person_page, review_pairs, review_ties, tie_row
+from .services import person_decisions_apply, resolve_person
 
 REVIEW_PAGE_SIZE = 20
-#: Shown with every person decision until people.services can apply one at once (see the report).
-PERSON_DECISION_APPLIES = "next_link"
 
 
 @requires("person.view")
@@ -53,6 +51,29 @@ def person(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(request, "people/person.html", {"person": data})
 
 
+@requires("person.view")
+def person_links(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Each link's match weight per comparison: loaded by the person page when scrolled to (re-scoring is slow)."""
+    try:
+        found = resolve_person(public_id)
+    except LookupError as exc:
+        raise Http404(str(exc)) from exc
+    policy.require(request.user, "person.view", found)
+    if found.public_id != public_id:
+        return redirect("people:links", public_id=found.public_id)
+    data, read = person_link_weights(request.user, found.public_id)
+    audit_record(
+        request.user,
+        "person.links",
+        target_type="person",
+        target_id=found.public_id,
+        detail=read.detail(via="web", child=data["child"]),
+        request=request,
+    )
+    template = "people/_links.html" if is_partial(request) else "people/person_links.html"
+    return render(request, template, {"person": data})
+
+
 @requires("review.view")
 def review_queue(request: HttpRequest) -> HttpResponse:
     """The queue of uncertain record pairs (tab ``persons``) or candidate ties (tab ``ties``)."""
@@ -78,7 +99,6 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "ties": ties,
         "may_decide": policy.allows(request.user, "review.decide"),
         "query": query_without_page(request),
-        "person_decision_applies": PERSON_DECISION_APPLIES,
     }
     return render(request, "people/review.html", context)
 
@@ -150,17 +170,19 @@ def review_tie_decide(request: HttpRequest) -> HttpResponse:
 @require_POST
 @requires("review.decide")
 def review_pair_decide(request: HttpRequest) -> HttpResponse:
-    """Decide that two records are, or are not, one person, with a reason.
+    """Decide that two records are, or are not, one person, with a reason; applied at once.
 
-    The pair leaves the queue at once; the persons change at the next linkage
-    run (``reunify link``), which obeys every decision: people.services offers
-    no way yet to re-link one decision on its own.
+    The decision is recorded (and committed) first, then applied by an
+    incremental link and the rebuild of what derives from persons
+    (``person_decisions_apply``): if applying fails, the decision stays and
+    the next ``reunify link`` applies it.
     """
     key_a = request.POST.get("record_key_a", "")
     key_b = request.POST.get("record_key_b", "")
     choice = request.POST.get("decision", "")
     reason = request.POST.get("reason", "").strip()
     error = ""
+    applied: dict = {}
     if choice not in ("same", "different"):
         error = _("Choose whether the two records are the same person.")
     elif not reason:
@@ -181,9 +203,13 @@ def review_pair_decide(request: HttpRequest) -> HttpResponse:
             raise Http404(str(exc)) from exc
         except ApiError as exc:
             error = exc.message
+        else:
+            applied = person_decisions_apply()
     if not is_partial(request):
         if error:
             messages.error(request, error)
+        elif applied.get("applied"):
+            messages.success(request, _("Decision recorded and applied: the persons were linked again."))
         else:
             messages.success(request, _("Decision recorded; the persons change at the next linkage run."))
         return _back_to_queue("persons")
@@ -192,5 +218,11 @@ def review_pair_decide(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/_review_pair_decided.html",
-        {"record_key_a": key_a, "record_key_b": key_b, "choice": choice, "reason": reason},
+        {
+            "record_key_a": key_a,
+            "record_key_b": key_b,
+            "choice": choice,
+            "reason": reason,
+            "applied": applied,
+        },
     )
