@@ -376,7 +376,7 @@ def print_side_by_side(title: str, runs: Sequence[ModelFigures], out: Out = prin
         ]),
         ("persons: blocked pairs", [_f(r.blocked_pairs) for r in runs]),
         ("persons: blocking recall (true pairs blocked)", [_f(r.blocking_recall) for r in runs]),
-        ("persons: pairs in the review band", [_f(r.review_pairs) for r in runs]),
+        ("persons: review queue (records left alone)", [_f(r.review_pairs) for r in runs]),
         ("ties: true ties", [_f(r.ties.true_ties) for r in runs]),
         ("ties: precision (CONFIRMED+PROBABLE)", [_f(r.ties.precision) for r in runs]),
         ("ties: recall (CONFIRMED+PROBABLE)", [_f(r.ties.recall) for r in runs]),
@@ -910,9 +910,10 @@ def main() -> None:
         print()
     if results:
         print("All scenarios (pers = persons, pairwise over record pairs; B3 = B-cubed over records; block R = "
-              "true pairs blocking lets through; review pairs = person pairs in the review band; ties P/R = "
-              "CONFIRMED+PROBABLE; cand R = any status but REJECTED; CAND children = children with a CANDIDATE "
-              "tie / children; s = wall seconds, noisy; peak MiB = resident set of the process)")  # fmt: skip
+              "true pairs blocking lets through; review pairs = person review queue, a record left alone "
+              "beside its best partner a row; ties P/R = CONFIRMED+PROBABLE; cand R = any status but "
+              "REJECTED; CAND children = children with a CANDIDATE tie / children; s = wall seconds, noisy; "
+              "peak MiB = resident set of the process)")  # fmt: skip
         print_summary(results)
         print()
     for line in analyses:

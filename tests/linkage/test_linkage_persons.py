@@ -18,7 +18,7 @@ import pyarrow as pa
 import pytest
 
 from reunify.linkage import person_model as pm
-from reunify.linkage.clustering import average_linkage, components, refine_component
+from reunify.linkage.clustering import attach_lone, average_linkage, components, ordered, refine_component
 from reunify.linkage.person_records import (
     LinkRecord,
     NameRoles,
@@ -31,6 +31,7 @@ from reunify.linkage.persons import (
     PersonLinkResult,
     PersonLinkSettings,
     _ConstraintColumns,
+    _review,
     explain_pair,
     link_persons,
 )
@@ -362,10 +363,40 @@ def test_result_carries_model_pairs_and_review_band(result: PersonLinkResult) ->
         "constrained",
         "linked",
     } <= set(result.pairs.column_names)
-    low, high = FAST.review_band
-    for probability in result.review_candidates["match_probability"].to_pylist():
-        assert low <= probability < high
+    sizes: dict[str, int] = {}
+    for cluster in result.clusters.values():
+        sizes[cluster] = sizes.get(cluster, 0) + 1
+    for row in result.review_candidates.to_pylist():
+        assert row["match_probability"] >= FAST.review_floor and not row["constrained"]
+        alone = [
+            key for key in (row["record_key_l"], row["record_key_r"]) if sizes[result.clusters[key]] == 1
+        ]
+        assert alone, "every review row is a record left alone beside its best partner"
     assert result.counts["records"] == len(result.clusters)
+
+
+def test_review_queue_is_each_record_left_alone_beside_its_best_partner() -> None:
+    pairs = pa.table(
+        {
+            "record_key_l": ["a", "a", "b", "c", "d", "e"],
+            "record_key_r": ["b", "x", "c", "x", "e", "f"],
+            "match_weight": [3.0, 1.0, 20.0, 5.0, -0.5, -0.2],
+            "match_probability": [0.89, 0.67, 0.99, 0.97, 0.41, 0.45],
+            "constrained": [False, False, False, False, False, True],
+            "linked": [False, False, True, False, False, False],
+        }
+    )
+    # a is alone (best partner b), x is alone (best partner c), d and e are alone (e's pair with f is forbidden).
+    review = _review(pairs, FAST, PersonDecisions())
+    assert list(zip(review["record_key_l"].to_pylist(), review["record_key_r"].to_pylist(), strict=True)) == [
+        ("c", "x"),
+        ("a", "b"),
+        ("d", "e"),
+    ]
+    decided = _review(pairs, FAST, PersonDecisions(cannot_link=(("a", "b"),)))
+    assert ("a", "x") in zip(
+        decided["record_key_l"].to_pylist(), decided["record_key_r"].to_pylist(), strict=True
+    )
 
 
 # --------------------------------------------------------------------------- clustering, constraints, pieces
@@ -396,6 +427,88 @@ def test_strong_pair_joins_a_sparse_record_to_its_person() -> None:
         clip=10.0,
     )
     assert persons == [[0, 1, 2, 3]]
+
+
+# Comparisons: given names, surnames, date of birth, A-number; prior -15.
+_PRIOR = -15.0
+_PERSON = {(0, 1): 20.0, (0, 2): 20.0, (1, 2): 20.0}
+
+
+def _sparse_case(evidence: dict[tuple[int, int], tuple[float, ...]]) -> list[list[int]]:
+    weight = {**_PERSON, **{pair: _PRIOR + sum(values) for pair, values in evidence.items()}}
+    return refine_component(
+        sorted({member for pair in weight for member in pair}),
+        weight,
+        lambda a, b: False,
+        (),
+        merge_weight=0.0,
+        missing_weight=-6.6,
+        clip=10.0,
+        evidence={**{pair: (5.0, 5.0, 5.0, 5.0) for pair in _PERSON}, **evidence},
+        prior_weight=_PRIOR,
+    )
+
+
+def test_a_sparse_record_joins_the_person_its_pooled_evidence_singles_out() -> None:
+    # Record 3 (a DNA kit: a name and an A-number, no date of birth) has the name as record 0 spells it
+    # and the A-number of record 1; no single pair, nor their average, reaches the merge threshold.
+    persons = _sparse_case(
+        {(0, 3): (8.0, 9.0, 0.0, -4.0), (1, 3): (-6.0, 9.0, 0.0, 11.0), (2, 3): (-6.0, 4.0, 0.0, -4.0)}
+    )
+    assert persons == [[0, 1, 2, 3]]
+
+
+def test_pooled_evidence_keeps_out_a_record_every_dated_record_contradicts() -> None:
+    # Same names, but each record of the person that has a date of birth gives another one.
+    persons = _sparse_case(
+        {(0, 3): (8.0, 9.0, -7.0, 0.0), (1, 3): (8.0, 9.0, -7.0, 0.0), (2, 3): (8.0, 9.0, 0.0, 0.0)}
+    )
+    assert persons == [[0, 1, 2], [3]]
+
+
+def test_a_record_two_namesakes_fit_equally_stays_alone() -> None:
+    # Record 3 fits record 0 of one person and record 4 of another equally well; alone, it would join either.
+    weight = {**_PERSON, (4, 5): 20.0, (4, 6): 20.0, (5, 6): 20.0}
+    evidence = {pair: (5.0, 5.0, 5.0, 5.0) for pair in weight}
+    for first, person in ((0, (0, 1, 2)), (4, (4, 5, 6))):
+        for member in person:
+            evidence[ordered(member, 3)] = (8.0 if member == first else -6.0, 9.0, 0.0, 0.0)
+    for pair, values in evidence.items():
+        weight.setdefault(pair, _PRIOR + sum(values))
+
+    def persons(members: list[int]) -> list[list[int]]:
+        inside = set(members)
+        return refine_component(
+            members,
+            {pair: value for pair, value in weight.items() if inside.issuperset(pair)},
+            lambda a, b: False,
+            (),
+            merge_weight=0.0,
+            missing_weight=-6.6,
+            clip=10.0,
+            evidence={pair: value for pair, value in evidence.items() if inside.issuperset(pair)},
+            prior_weight=_PRIOR,
+        )
+
+    assert persons([0, 1, 2, 3]) == [[0, 1, 2, 3]]
+    assert [3] in persons(list(range(7)))
+
+
+def test_a_record_not_compared_with_every_record_of_the_person_is_not_pooled() -> None:
+    evidence = {**{pair: (5.0, 5.0, 5.0, 5.0) for pair in _PERSON}, (0, 3): (8.0, 9.0, 0.0, -7.0)}
+    assert attach_lone([[0, 1, 2], [3]], evidence, set(), prior_weight=_PRIOR, merge_weight=0.0) == [
+        [0, 1, 2],
+        [3],
+    ]
+    evidence[(1, 3)] = (-6.0, 9.0, 0.0, 12.0)
+    evidence[(2, 3)] = (-6.0, 4.0, 0.0, 0.0)
+    assert attach_lone([[0, 1, 2], [3]], evidence, set(), prior_weight=_PRIOR, merge_weight=0.0) == [
+        [0, 1, 2, 3]
+    ]
+    assert attach_lone([[0, 1, 2], [3]], evidence, {(2, 3)}, prior_weight=_PRIOR, merge_weight=0.0) == [
+        [0, 1, 2],
+        [3],
+    ]
 
 
 def test_cannot_link_is_never_merged_even_by_average() -> None:

@@ -38,11 +38,22 @@ because it needs no second threshold and uses every pair's evidence, and over
 correlation clustering because its result is deterministic and explainable
 ("these two groups were merged because on average their records match with
 weight +9").  Ties are broken by the smallest record ids, so a run is repeatable.
+
+3. **Lone records** (:func:`attach_lone`): a record that average linkage left
+   alone is compared with each candidate person on the person's *pooled*
+   evidence, comparison by comparison, and joins the one person that the
+   evidence singles out.  Why: a sparse record (a DNA kit, an NGO locate: a
+   name, perhaps an A-number) often agrees almost perfectly with one record of
+   its person while the others carry other spellings or a second A-number, so
+   the average over all its pairs falls below the threshold although nothing
+   about the person contradicts it.  Only single records move, onto persons
+   the steps above formed, so two persons are never chained together.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
@@ -232,13 +243,17 @@ def refine_component(
     merge_weight: float,
     missing_weight: float,
     clip: float,
+    evidence: Mapping[Pair, Sequence[float]] | None = None,
+    prior_weight: float = 0.0,
 ) -> list[list[int]]:
-    """The persons inside one candidate group (step 2 of the module doc).
+    """The persons inside one candidate group (steps 2 and 3 of the module doc).
 
     ``cannot_link(a, b)`` is asked for every pair of members that a human has
     not must-linked; a human must-link outranks every constraint.  A group
     whose pairs all weigh at least ``merge_weight`` and holds no cannot-link
-    is returned whole without running the agglomeration.
+    is returned whole without running the agglomeration.  With ``evidence``
+    (each pair's per-comparison contributions, see :func:`attach_lone`) the
+    records left alone are then attached where their pooled evidence says.
     """
     groups = must_link_groups(members, must_link)
     group_of = {member: position for position, group in enumerate(groups) for member in group}
@@ -257,4 +272,96 @@ def refine_component(
         if complete:
             return [sorted(members)]
     groups = strong_groups(groups, weight, strong, forbidden)
-    return average_linkage(groups, weight, forbidden, merge_weight, missing_weight, clip)
+    persons = average_linkage(groups, weight, forbidden, merge_weight, missing_weight, clip)
+    if evidence is not None:
+        persons = attach_lone(
+            persons, evidence, forbidden, prior_weight=prior_weight, merge_weight=merge_weight
+        )
+    return persons
+
+
+def pooled_weight(
+    record: int, person: Sequence[int], evidence: Mapping[Pair, Sequence[float]], prior: float
+) -> float | None:
+    """Match weight of ``record`` against a person's records taken together; None unless each pair was scored.
+
+    Per comparison the best contribution among the person's records is
+    taken, as if the person were one record holding every value its records
+    carry (each spelling, each A-number); a zero contribution (the value is
+    missing on one side) is no evidence and neither helps nor hides a
+    disagreement, so a comparison on which every record that says anything
+    disagrees (another date of birth, the other sex) still counts against.
+    Summed with the prior this is on the scale of a pair's match weight.
+    Pooling needs every pair: a record never compared with one of the
+    person's records might carry the contradiction that rules it out.
+    """
+    rows = []
+    for member in person:
+        pair = ordered(record, member)
+        if pair not in evidence:
+            return None
+        rows.append(evidence[pair])
+    total = prior
+    for column in range(len(rows[0]) if rows else 0):
+        said = [row[column] for row in rows if row[column] != 0.0]
+        if said:
+            total += max(said)
+    return total
+
+
+def attach_lone(
+    persons: Sequence[Sequence[int]],
+    evidence: Mapping[Pair, Sequence[float]],
+    cannot_link: set[Pair],
+    *,
+    prior_weight: float,
+    merge_weight: float,
+) -> list[list[int]]:
+    """Attach each record left alone to the person its pooled evidence singles out (step 3 of the module doc).
+
+    ``evidence`` maps an ordered pair to its per-comparison contributions
+    (match weights, term frequency included); ``prior_weight`` is the
+    model's prior as a match weight.  The candidates are the persons of two
+    or more records with a scored pair to the record and no cannot-link to
+    it; they are exclusive hypotheses, so the record's posterior for a person
+    is ``2**w / (1 + sum of 2**w_j)`` over the pooled weights ``w_j`` of all
+    candidates ("1" being "none of them"), and the record joins the best
+    person when that posterior, as a match weight, reaches ``merge_weight``:
+    the threshold at which the clustering merges anything.  Two namesakes
+    who both fit therefore keep the record out.  Every decision is taken
+    against the persons as given (no attached record changes another's
+    decision), and only single records move, so nothing can chain.
+    """
+    result = [list(person) for person in persons]
+    targets = [position for position, person in enumerate(result) if len(person) > 1]
+    moves: list[tuple[int, int]] = []
+    for position, person in enumerate(result):
+        if len(person) != 1:
+            continue
+        record = person[0]
+        scored: list[tuple[float, int]] = []
+        complete = True
+        for target in targets:
+            members = result[target]
+            if not any(ordered(record, member) in evidence for member in members):
+                continue
+            if any(ordered(record, member) in cannot_link for member in members):
+                continue
+            value = pooled_weight(record, members, evidence, prior_weight)
+            if value is None:
+                complete = False  # a candidate that cannot be weighed might be the better one
+                break
+            scored.append((value, target))
+        if not scored or not complete:
+            continue
+        best, target = max(scored, key=lambda item: (item[0], -result[item[1]][0]))
+        if best < merge_weight:  # the posterior is below the pooled weight itself
+            continue
+        # The posterior's match weight: best - log2(1 + sum of 2**w over the other candidates), stably.
+        others = [value - best for value, other in scored if other != target] + [-best]
+        if -math.log2(sum(2.0**value for value in others)) >= merge_weight:
+            moves.append((position, target))
+    for position, target in moves:
+        result[target] = sorted(result[target] + result[position])
+        result[position] = []
+    return sorted((person for person in result if person), key=lambda person: person[0])

@@ -187,9 +187,18 @@ def _previous_components(
 
 
 def _cluster_columns(table: pa.Table) -> pa.Table:
-    """The columns _cluster reads, from a table of scored pairs."""
+    """The columns _cluster reads, from a table of scored pairs (``mw_`` ones for records left alone)."""
+    contributions = sorted(name for name in table.column_names if name.startswith("mw_"))
     return table.select(
-        ["unique_id_l", "unique_id_r", "match_weight", "match_probability", "lowest_mw", "constrained"]
+        [
+            "unique_id_l",
+            "unique_id_r",
+            "match_weight",
+            "match_probability",
+            "lowest_mw",
+            "constrained",
+            *contributions,
+        ]
     )
 
 

@@ -48,7 +48,7 @@ import logging
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -103,9 +103,10 @@ class PersonLinkSettings:
     ``pair_floor`` is the lowest probability kept in ``PersonLinkResult.pairs``
     (and the weight assumed for a pair inside a group that was never scored);
     ``linkage_clip`` bounds each pair's weight in the average (clustering.py).
-    ``review_band`` is the [low, high) probability band whose undecided pairs
-    are returned for review; it straddles the merge threshold and is narrow so
-    that a reviewer sees only the pairs the model is really unsure about.
+    ``review_floor`` is the lowest probability of the pair that puts a
+    record left alone in the review queue beside its best partner
+    (``_review``): a little below the merge threshold, because such a record
+    is more often a missed match than its pair alone says.
     ``max_block`` caps identifier and name-with-date blocks and
     ``max_name_block`` name-only blocks (see person_model.BlockingKey);
     ``within_feed`` False compares only records of different feeds (a
@@ -119,7 +120,7 @@ class PersonLinkSettings:
     merge_threshold: float = 0.5
     strong_threshold: float = 0.9999
     pair_floor: float = 0.01
-    review_band: tuple[float, float] = (0.4, 0.7)
+    review_floor: float = 0.4
     max_block: int = 200
     max_name_block: int = 100
     max_rescore_component: int = 60
@@ -235,8 +236,9 @@ class PersonLinkResult:
     ``mw_<comparison>``, ``constrained`` (the feed contract forbids the
     pair), ``linked`` (ended in one cluster) and ``found_by`` (blocking key or
     ``component`` for pairs scored inside a candidate group).
-    ``review_candidates`` are the pairs in the review band that no decision
-    settles.  ``features`` is the feature table, kept for explanations
+    ``review_candidates`` are the pairs a reviewer should decide (``_review``:
+    each record left alone beside its best partner), none settled by a
+    decision.  ``features`` is the feature table, kept for explanations
     (``unique_id`` is the row's position).  ``candidates``, when asked for,
     holds every blocked pair as (``unique_id_l``, ``unique_id_r``, ``found_by``).
     """
@@ -747,6 +749,10 @@ def _cluster(
             strict=True,
         )
     )
+    # Each pair's per-comparison contributions, looked up only for the records
+    # that refinement leaves alone (clustering.attach_lone).
+    evidence = _Contributions([name for name in scored.column_names if name.startswith("mw_")])
+    evidence.add(scored)
     # Score every pair inside a candidate group that has no weight yet (not
     # blocked, or below the floor), so that average linkage sees each pair's
     # own evidence rather than a guess.
@@ -778,6 +784,7 @@ def _cluster(
             strict=True,
         ):
             weight[(a, b)] = value
+        evidence.add(rescored)
         rescored = rescored.filter(pc.greater_equal(rescored["match_probability"], settings.pair_floor))
 
     strong_weight = _logit2(settings.strong_threshold)
@@ -797,6 +804,7 @@ def _cluster(
 
     merge_weight = _logit2(settings.merge_threshold)
     missing_weight = _logit2(settings.pair_floor)
+    prior_weight = _logit2(float(model_settings["probability_two_random_records_match"]))
     assignment = list(range(size))
     group_of = {member: number for number, members in enumerate(groups) for member in members}
     local_weights: list[dict[Pair, float]] = [{} for _ in groups]
@@ -827,6 +835,8 @@ def _cluster(
             strong=[pair for pair in local if pair in strong_pairs],
             missing_weight=missing_weight,
             clip=settings.linkage_clip,
+            evidence=evidence if evidence.names else None,
+            prior_weight=prior_weight,
         )
         splits += len(persons) - 1
         for person in persons:
@@ -835,6 +845,43 @@ def _cluster(
                 assignment[member] = root
     counts["groups_split"] = splits
     return assignment, rescored
+
+
+class _Contributions(Mapping[Pair, tuple[float, ...]]):
+    """Ordered pair -> its per-comparison contributions (``mw_`` columns), read from scored tables on demand.
+
+    Why lazy: only the records refinement leaves alone need them, a few
+    thousand pairs of the hundreds of thousands scored, and holding every
+    contribution as Python floats would cost more memory than the scoring.
+    """
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = list(names)
+        self._columns: list[list[pa.Array]] = []
+        self._rows: dict[Pair, tuple[int, int]] = {}
+
+    def add(self, table: pa.Table) -> None:
+        """Index a scored table by its (``unique_id_l``, ``unique_id_r``); a later table's row wins."""
+        if not self.names or any(name not in table.column_names for name in self.names):
+            return
+        source = len(self._columns)
+        self._columns.append([pc.fill_null(table[name], 0.0).combine_chunks() for name in self.names])
+        pairs = zip(table["unique_id_l"].to_pylist(), table["unique_id_r"].to_pylist(), strict=True)
+        for row, pair in enumerate(pairs):
+            self._rows[pair] = (source, row)
+
+    def __getitem__(self, pair: Pair) -> tuple[float, ...]:
+        source, row = self._rows[pair]
+        return tuple(column[row].as_py() for column in self._columns[source])
+
+    def __contains__(self, pair: object) -> bool:
+        return pair in self._rows
+
+    def __iter__(self) -> Iterator[Pair]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
 
 def _logit2(probability: float) -> float:
@@ -890,28 +937,38 @@ def _pairs_table(
 
 
 def _review(pairs: pa.Table, settings: PersonLinkSettings, decisions: PersonDecisions) -> pa.Table:
-    """Undecided, unconstrained pairs whose probability lies in the review band, least certain first."""
-    low, high = settings.review_band
-    probability = pairs["match_probability"]
-    mask = pc.and_(
-        pc.and_(pc.greater_equal(probability, low), pc.less(probability, high)),
-        pc.invert(pairs["constrained"]),
-    )
-    band = pairs.filter(mask)
+    """The pairs a reviewer should decide: each record left alone beside its best partner, likeliest first.
+
+    Why records rather than a band of pair probabilities: what clustering
+    gets wrong is mostly a record left on its own although it matched one
+    of its person's records fairly well (a sparse record whose person's
+    other records disagree in spelling or carry a second A-number, or a
+    record that two namesakes both fit).  One row per such record, with the
+    partner of its best undecided, unconstrained pair at or above
+    ``review_floor``, is a queue where most rows are a real error; a pair
+    band mostly repeats pairs whose records are rightly together (their
+    person's other records vouch for them) or rightly apart.  A record
+    counts as left alone when none of its pairs is linked (joining a person
+    takes at least one pair above the floor).  A decided pair is never shown
+    again; the record's next best partner is, if it reaches the floor.
+    """
     decided = set(decisions.must_link) | set(decisions.cannot_link)
-    if decided and band.num_rows:
-        keep = [
-            (a, b) not in decided
-            for a, b in zip(band["record_key_l"].to_pylist(), band["record_key_r"].to_pylist(), strict=True)
-        ]
-        band = band.filter(pa.array(keep, pa.bool_()))
-    if not band.num_rows:
-        return band
-    distance = pc.abs(pc.subtract(band["match_probability"], settings.merge_threshold))
-    band = band.append_column("uncertainty", distance)
-    return band.sort_by([("uncertainty", "ascending"), ("record_key_l", "ascending")]).drop_columns(
-        ["uncertainty"]
-    )
+    left = pairs["record_key_l"].to_pylist()
+    right = pairs["record_key_r"].to_pylist()
+    probability = pairs["match_probability"].to_pylist()
+    linked = pairs["linked"].to_pylist()
+    joined = {key for a, b, is_linked in zip(left, right, linked, strict=True) if is_linked for key in (a, b)}
+    best: dict[str, int] = {}
+    for row, (a, b, p, is_constrained) in enumerate(
+        zip(left, right, probability, pairs["constrained"].to_pylist(), strict=True)
+    ):
+        if p < settings.review_floor or is_constrained or (a, b) in decided:
+            continue
+        for key in (a, b):
+            if key not in joined and (key not in best or p > probability[best[key]]):
+                best[key] = row
+    rows = sorted(set(best.values()), key=lambda row: (-probability[row], left[row], right[row]))
+    return pairs.take(pa.array(rows, pa.int64()))
 
 
 # --------------------------------------------------------------------------- explanations
@@ -995,48 +1052,77 @@ def explain_pair(
     stored model alone.  Records are ``LinkRecord`` s, or record keys of the
     run when a ``PersonLinkResult`` is given.
     """
+    return explain_pairs(result_or_model, [record_a, record_b], [(0, 1)])[0]
+
+
+def explain_pairs(
+    result_or_model: PersonLinkResult | PersonModel,
+    records: Sequence[LinkRecord | str],
+    pairs: Sequence[tuple[int, int]],
+) -> list[list[ContributionLine]]:
+    """:func:`explain_pair` for many pairs of ``records`` (indexes into it) in one scoring session.
+
+    Why: opening a DuckDB session and a Splink linker costs far more than
+    scoring; a person page explains every pair of a person's records, so
+    they are scored together.
+    """
     model = result_or_model.model if isinstance(result_or_model, PersonLinkResult) else result_or_model
-    left = _feature_dict(result_or_model, record_a)
-    right = _feature_dict(result_or_model, record_b)
-    scored = score_feature_pair(model, left, right)
-    lines = [
-        ContributionLine(
-            "prior",
-            "two records taken at random",
-            math.log2(model.prior / (1 - model.prior)),
-            f"starting point: two records taken at random ({math.log2(model.prior / (1 - model.prior)):+.1f})",
-        )
-    ]
+    rows = [_feature_dict(result_or_model, record) for record in records]
+    if not pairs:
+        return []
+    scored = score_feature_pairs(model, rows, pairs)
+    prior = math.log2(model.prior / (1 - model.prior))
     labels = _level_labels(model.settings)
-    for name in _comparison_names(model.settings):
-        label = labels[name].get(scored[f"gamma_{name}"], "")
-        weight = float(scored[f"mw_{name}"])
-        lines.append(
-            ContributionLine(_title(name), label, weight, _sentence(name, label, weight, left, right))
-        )
-    return lines
+    names = _comparison_names(model.settings)
+    explained = []
+    for (a, b), one in zip(pairs, scored, strict=True):
+        lines = [
+            ContributionLine(
+                "prior",
+                "two records taken at random",
+                prior,
+                f"starting point: two records taken at random ({prior:+.1f})",
+            )
+        ]
+        for name in names:
+            label = labels[name].get(one[f"gamma_{name}"], "")
+            weight = float(one[f"mw_{name}"])
+            lines.append(
+                ContributionLine(
+                    _title(name), label, weight, _sentence(name, label, weight, rows[a], rows[b])
+                )
+            )
+        explained.append(lines)
+    return explained
 
 
 def score_feature_pair(
     model: PersonModel, left: Mapping[str, Any], right: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Score one pair of feature rows with a stored model: gamma_*, mw_* (tf included), match weight."""
+    return score_feature_pairs(model, [left, right], [(0, 1)])[0]
+
+
+def score_feature_pairs(
+    model: PersonModel, rows: Sequence[Mapping[str, Any]], pairs: Sequence[tuple[int, int]]
+) -> list[dict[str, Any]]:
+    """Score pairs of feature rows (indexes into ``rows``) with a stored model, in ``pairs`` order."""
     from splink import DuckDBAPI
 
     schema = feature_schema(model.extra_fields)
-    rows = []
-    for position, row in enumerate((left, right)):
+    table_rows = []
+    for position, row in enumerate(rows):
         values = {name: row.get(name) for name in schema.names}
         values["unique_id"] = position
-        rows.append(values)
-    table = pa.Table.from_pylist(rows, schema=schema)
+        table_rows.append(values)
+    table = pa.Table.from_pylist(table_rows, schema=schema)
     connection = duckdb.connect(":memory:")
     try:
         db_api = DuckDBAPI(connection)
         registered = db_api.register(table, table_name="explained_records")
         linker = _linker(db_api, registered, model.settings)
         for column, frequencies in model.term_frequencies.items():
-            wanted = {str(row.get(column)) for row in (left, right) if row.get(column) is not None}
+            wanted = {str(row.get(column)) for row in rows if row.get(column) is not None}
             subset = frequencies.filter(
                 pc.is_in(frequencies["value"].cast(pa.string()), pa.array(sorted(wanted), pa.string()))
             )
@@ -1044,14 +1130,25 @@ def score_feature_pair(
             tf_frame = db_api.register(lookup, table_name=f"tf_lookup_{column}")
             linker.table_management.register_term_frequency_lookup(tf_frame, column)
         _run(connection, f"CREATE TABLE f AS SELECT * FROM {registered.physical_name}")
-        _run(
-            connection,
-            "CREATE TABLE one_pair AS SELECT 0::BIGINT AS join_key_l, 1::BIGINT AS join_key_r, 'explain' AS match_key",
+        wanted_pairs = pa.table(
+            {
+                "join_key_l": pa.array([a for a, _ in pairs], pa.int64()),
+                "join_key_r": pa.array([b for _, b in pairs], pa.int64()),
+                "match_key": pa.array(["explain"] * len(pairs), pa.string()),
+            }
         )
-        scored = _score(connection, linker, db_api, "one_pair", model.settings, None)
+        connection.register("explain_pairs_arrow", wanted_pairs)
+        _run(connection, "CREATE TABLE explain_pairs AS SELECT * FROM explain_pairs_arrow")
+        connection.unregister("explain_pairs_arrow")
+        scored = _score(connection, linker, db_api, "explain_pairs", model.settings, None).to_pylist()
     finally:
         connection.close()
-    return scored.to_pylist()[0]
+    by_pair = {}
+    for row in scored:
+        by_pair[(row["unique_id_l"], row["unique_id_r"])] = by_pair[
+            (row["unique_id_r"], row["unique_id_l"])
+        ] = row
+    return [by_pair[pair] for pair in pairs]
 
 
 def explain_scored_pair(result: PersonLinkResult, row: Mapping[str, Any]) -> list[ContributionLine]:

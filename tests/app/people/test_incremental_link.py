@@ -129,7 +129,16 @@ def test_a_decision_alone_is_applied_incrementally(tmp_path: Path) -> None:
         by_person.setdefault(person, []).append(key)
     together = next(keys for keys in by_person.values() if len(keys) >= 3)
     _invoke(
-        "review", "decide", together[0], together[1], "--different", "--reason", "test: split", "--by", "t"
+        "review",
+        "decide",
+        together[0],
+        together[1],
+        "--different",
+        "--reason",
+        "test: split",
+        "--by",
+        "t",
+        "--later",
     )
     run = _link()
     assert run["action"] == "INCREMENTAL"

@@ -204,6 +204,7 @@ def api_tie_decide(
 
     from .selectors import Concerning
 
+    policy.require(user, "review.decide")  # before any look-up: a refused role learns nothing of what exists
     parent_person, child_person = resolve_person(parent), resolve_person(child)
     label = f"{parent_person.public_id}/{child_person.public_id}"
     policy.require(user, "review.decide", Concerning((parent_person.pk, child_person.pk), label))
@@ -252,7 +253,7 @@ def api_person_decide(
     request: Any = None,
     via: str = "api",
 ) -> Any:
-    """Decide that two records are (or are not) one person, as ``user``; the next linkage run applies it.
+    """Record that two records are (or are not) one person, as ``user`` (the caller applies it at once).
 
     ``via`` names the channel in the audit entry, as for ``api_tie_decide``.
     """
@@ -264,6 +265,7 @@ def api_person_decide(
     from .selectors import review_pair_target
 
     a, b = sorted((record_key_a.strip(), record_key_b.strip()))
+    policy.require(user, "review.decide")  # before any look-up: a refused role learns nothing of what exists
     known = set(Record.objects.filter(record_key__in=[a, b]).values_list("record_key", flat=True))
     missing = sorted({a, b} - known)
     if missing:

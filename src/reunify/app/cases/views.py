@@ -210,7 +210,7 @@ def _detail_context(
         or case_forms.AssignForm(
             initial={"seen_version": case.version, "assignee": case.assignee_id, "team": case.team_id}
         ),
-        "flag_form": bound.get("flag_raise") or case_forms.FlagRaiseForm(),
+        "flag_form": bound.get("flag_raise") or case_forms.FlagRaiseForm(prefix_id="flag"),
         "resolve_forms": {
             f["id"]: bound.get(f"flag_resolve:{f['id']}")
             or case_forms.FlagResolveForm(prefix_id=f"flag{f['id']}")
@@ -220,12 +220,14 @@ def _detail_context(
         "contact_form": bound.get("contact")
         or case_forms.ContactForm(
             parents=parents,
+            prefix_id="contact",
             initial={"occurred_at": now.strftime("%Y-%m-%dT%H:%M"), "completed": "yes"},
         ),
         "choice_form": bound.get("choice")
-        or case_forms.ChoiceForm(parents=parents, initial={"signed_on": now.date()}),
-        "removal_form": bound.get("removal") or case_forms.RemovalForm(parents=parents),
-        "task_form": bound.get("task_create") or case_forms.TaskCreateForm(can_assign=can_assign),
+        or case_forms.ChoiceForm(parents=parents, prefix_id="choice", initial={"signed_on": now.date()}),
+        "removal_form": bound.get("removal") or case_forms.RemovalForm(parents=parents, prefix_id="removal"),
+        "task_form": bound.get("task_create")
+        or case_forms.TaskCreateForm(can_assign=can_assign, prefix_id="task_new"),
         "task_rows": [
             {
                 "task": task,
@@ -426,7 +428,7 @@ def step_update(request: HttpRequest, case_id: str, kind: str) -> HttpResponse:
 def flag_raise(request: HttpRequest, case_id: str) -> HttpResponse:
     return _act(
         request, case_id, panels=("flags", "steps", "summary"), key="flag_raise",
-        form=case_forms.FlagRaiseForm(request.POST),
+        form=case_forms.FlagRaiseForm(request.POST, prefix_id="flag"),
         perform=lambda d: services.case_flag_raise(
             case_id, kind=d["kind"], text=d["text"], step_kind=d["step_kind"] or None, by=request.user
         ),
@@ -507,7 +509,7 @@ def _parents_of(case_id: str) -> list[tuple[str, str]]:
 def contact_log(request: HttpRequest, case_id: str) -> HttpResponse:
     return _act(
         request, case_id, panels=("contacts", "deadlines", "flags", "summary"), key="contact",
-        form=case_forms.ContactForm(request.POST, parents=_parents_of(case_id)),
+        form=case_forms.ContactForm(request.POST, parents=_parents_of(case_id), prefix_id="contact"),
         perform=lambda d: services.case_contact_log(
             case_id, parent_person_id=d["parent_person_id"], kind=d["kind"], occurred_at=d["occurred_at"],
             completed=d["completed"], duration_minutes=d["duration_minutes"], notes=d["notes"], by=request.user,
@@ -521,7 +523,7 @@ def contact_log(request: HttpRequest, case_id: str) -> HttpResponse:
 def choice_record(request: HttpRequest, case_id: str) -> HttpResponse:
     return _act(
         request, case_id, panels=("choice", "deadlines", "flags", "summary"), key="choice",
-        form=case_forms.ChoiceForm(request.POST, parents=_parents_of(case_id)),
+        form=case_forms.ChoiceForm(request.POST, parents=_parents_of(case_id), prefix_id="choice"),
         perform=lambda d: services.case_parent_choice_record(case_id, by=request.user, **d),
         done=_("The parent's choice is recorded."),
     )  # fmt: skip
@@ -532,7 +534,7 @@ def choice_record(request: HttpRequest, case_id: str) -> HttpResponse:
 def removal_record(request: HttpRequest, case_id: str) -> HttpResponse:
     return _act(
         request, case_id, panels=("choice", "deadlines", "flags", "summary"), key="removal",
-        form=case_forms.RemovalForm(request.POST, parents=_parents_of(case_id)),
+        form=case_forms.RemovalForm(request.POST, parents=_parents_of(case_id), prefix_id="removal"),
         perform=lambda d: services.case_parent_removal_record(case_id, by=request.user, **d),
         done=_("Removal recorded."),
     )  # fmt: skip
@@ -544,7 +546,9 @@ def removal_record(request: HttpRequest, case_id: str) -> HttpResponse:
 @require_POST
 @requires("case.edit")
 def task_create(request: HttpRequest, case_id: str) -> HttpResponse:
-    form = case_forms.TaskCreateForm(request.POST, can_assign=policy.allows(request.user, "case.assign"))
+    form = case_forms.TaskCreateForm(
+        request.POST, can_assign=policy.allows(request.user, "case.assign"), prefix_id="task_new"
+    )
 
     def perform(data: dict[str, Any]) -> object:
         assignee: Any = data.get("assignee")

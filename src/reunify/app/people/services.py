@@ -678,25 +678,33 @@ def person_explanation(reference: str) -> dict:
     the weights shown are the ones that decided it.
     """
     from reunify.linkage.model_store import load_model
-    from reunify.linkage.persons import explain_pair
+    from reunify.linkage.persons import explain_pairs
 
     person = resolve_person(reference)
     keys = person_members(person.public_id)
     records = {r.record_key: r for r in Record.objects.filter(record_key__in=keys).select_related("delivery")}
     run = LinkRun.objects.exclude(model_version="").order_by("-started_at").first()
     links: list[dict] = []
+    model = None
     if run is not None and len(keys) > 1:
-        model = load_model(model_folder() / run.model_version)
+        try:
+            model = load_model(model_folder() / run.model_version)
+        except OSError:
+            # The model files live beside the database's var folder; a server started with another
+            # REUNIFY_VAR_DIR still shows the person, with the links unexplained rather than an error.
+            model = None
+    if model is not None:
         link_records = {k: LinkRecord(k, records[k].feed, records[k].fields) for k in keys}
         explained = keys[:MAX_EXPLAINED_RECORDS]
         best: dict[str, tuple[float, str, list]] = {}
-        for i, a in enumerate(explained):
-            for b in explained[i + 1 :]:
-                lines = explain_pair(model, link_records[a], link_records[b])
-                weight = sum(line.weight for line in lines)
-                for one, other in ((a, b), (b, a)):
-                    if one not in best or weight > best[one][0]:
-                        best[one] = (weight, other, lines)
+        pairs = [(i, j) for i in range(len(explained)) for j in range(i + 1, len(explained))]
+        scored = explain_pairs(model, [link_records[k] for k in explained], pairs)
+        for (i, j), lines in zip(pairs, scored, strict=True):
+            a, b = explained[i], explained[j]
+            weight = sum(line.weight for line in lines)
+            for one, other in ((a, b), (b, a)):
+                if one not in best or weight > best[one][0]:
+                    best[one] = (weight, other, lines)
         done: set[frozenset[str]] = set()
         for key in explained:
             weight, other, lines = best[key]
@@ -727,7 +735,10 @@ def person_explanation(reference: str) -> dict:
         ],
         "links": links,
         "model_version": run.model_version if run else "",
-        "records_not_explained": max(len(keys) - MAX_EXPLAINED_RECORDS, 0),
+        "records_not_explained": max(len(keys) - MAX_EXPLAINED_RECORDS, 0)
+        if model
+        else max(len(keys) - 1, 0),
+        "model_missing": bool(run and len(keys) > 1 and model is None),
     }
 
 

@@ -49,7 +49,7 @@ def world(chromium_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Ite
 @pytest.fixture(scope="session")
 def server(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """``reunify serve`` (gunicorn, two workers) on that database, on a free port."""
-    with LiveServer(world.database_url, tmp_path_factory.mktemp("browser_server")) as live:
+    with LiveServer(world, tmp_path_factory.mktemp("browser_server")) as live:
         yield live
 
 

@@ -131,9 +131,14 @@ def scratch_database(workdir: Path, like: str = "") -> Iterator[str]:
 
 @dataclass
 class World:
-    """A database the pipeline filled, the demo users' common password and the facts found in it."""
+    """A database the pipeline filled, its var folder, the demo users' common password and the facts found in it.
+
+    The var folder belongs with the database: ``reunify link`` stores its
+    trained model there, and the person page explains matches with it.
+    """
 
     database_url: str
+    var_dir: Path
     password: str
     facts: dict[str, Any] = field(default_factory=dict)
 
@@ -173,7 +178,7 @@ def build_world(
     )  # fmt: skip
     if done.returncode != 0:
         raise RuntimeError(f"creating the demo users failed:\n{done.stdout}\n{done.stderr}")
-    return World(database_url, password, json.loads(done.stdout))
+    return World(database_url, var_dir, password, json.loads(done.stdout))
 
 
 # --------------------------------------------------------------------------- the server
@@ -182,7 +187,7 @@ def build_world(
 class LiveServer:
     """``reunify serve`` on a free port, in a process group of its own; ``stop`` ends exactly that group."""
 
-    def __init__(self, database_url: str, workdir: Path, *, workers: int = 2, **env: str) -> None:
+    def __init__(self, world: World, workdir: Path, *, workers: int = 2, **env: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / f"serve_{self.port}.log"
@@ -199,7 +204,7 @@ class LiveServer:
                 str(workers),
             ],
             cwd=workdir,
-            env=command_env(database_url, workdir / "var", **env),
+            env=command_env(world.database_url, world.var_dir, **env),
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -258,6 +263,19 @@ def sign_in(page: Any, base_url: str, username: str, password: str) -> None:
         page.click("form.usa-form button[type=submit]")
 
 
+def misspell(name: str) -> str:
+    """The name with its longest word mistyped: two inner letters swapped, as a hurried caseworker types."""
+    words = name.split()
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[longest]
+    middle = len(word) // 2
+    swapped = word[: middle - 1] + word[middle] + word[middle - 1] + word[middle + 1 :]
+    if swapped.lower() == word.lower():  # a doubled letter: replace one instead
+        swapped = word[:middle] + ("x" if word[middle].lower() != "x" else "z") + word[middle + 1 :]
+    words[longest] = swapped
+    return " ".join(words)
+
+
 # --------------------------------------------------------------------------- facts (run inside Django)
 
 #: An auditor no test signs in as, for the lockout test to lock.
@@ -312,6 +330,26 @@ def _facts() -> dict[str, Any]:
             },
         }
         break
+    # Many cases and names, for the page-load benchmark to vary what it asks for.
+    facts["sample_cases"] = [
+        {"case_id": case.case_id, "child_name": summary.display_name}
+        for case in team_cases[:60]
+        if (summary := PersonSummary.objects.filter(public_id=case.child_person_id).first()) is not None
+    ]
+    # The state monitor's view: a case concerning a child in their state, and one that does not.
+    from django.contrib.auth import get_user_model
+
+    from reunify.app.accounts import policy
+
+    monitor = get_user_model().objects.get(username=facts["users"]["state_monitor"])
+    in_state = out_of_state = None
+    for case in Case.objects.order_by("case_id").iterator():
+        allowed = policy.allows(monitor, "case.view", case)
+        in_state = in_state or (case.case_id if allowed else None)
+        out_of_state = out_of_state or (None if allowed else case.case_id)
+        if in_state and out_of_state:
+            break
+    facts["state_cases"] = {"state": policy.access_of(monitor).state, "in": in_state, "out": out_of_state}
     other = Case.objects.exclude(team__name=DEMO_TEAM).filter(status=Case.OPEN).order_by("case_id").first()
     facts["other_case"] = other.case_id if other else None
     # A candidate tie of another family than the caseworker's, so confirming it never moves that case.

@@ -15,24 +15,11 @@ from typing import Any
 
 import pytest
 
-from tests.app.web.browser.live import World, sign_in
+from tests.app.web.browser.live import World, misspell, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 FORBIDDEN_HEADING = "You may not open this page"
-
-
-def misspell(name: str) -> str:
-    """The name with its longest word mistyped: two inner letters swapped, as a hurried caseworker types."""
-    words = name.split()
-    longest = max(range(len(words)), key=lambda i: len(words[i]))
-    word = words[longest]
-    middle = len(word) // 2
-    swapped = word[: middle - 1] + word[middle] + word[middle - 1] + word[middle + 1 :]
-    if swapped.lower() == word.lower():  # a doubled letter: replace one instead
-        swapped = word[:middle] + ("x" if word[middle].lower() != "x" else "z") + word[middle + 1 :]
-    words[longest] = swapped
-    return " ".join(words)
 
 
 def open_from_navigation(page: Any, label: str) -> None:
@@ -79,21 +66,21 @@ def test_caseworker_finds_a_child_by_a_misspelt_name_and_works_the_case(
 
     # Complete the first open step (htmx swaps the steps panel).
     step = page.locator(f"#step-{family['first_open_step'].lower()}")
-    step.get_by_label("Notes (optional)").fill("Birth certificate seen; matches the ORR file.")
-    step.get_by_role("button", name="Complete").click()
+    step.get_by_role("button", name="Complete", exact=True).click()
     page.locator(f"#step-{family['first_open_step'].lower()} .usa-tag", has_text="done").wait_for()
 
     # Log a phone call between the parent and the child.
     contacts = page.locator("#panel-contacts")
     contacts.locator("summary", has_text="Log a call or visit").click()
-    contacts.get_by_label("Parent").select_option(family["parent_id"])
-    contacts.get_by_label("Kind").select_option("PHONE")
+    # By field name: the labels are checked on their own in test_pages.py (unique ids).
+    contacts.locator("[name=parent_person_id]").select_option(family["parent_id"])
+    contacts.locator("[name=kind]").select_option("PHONE")
     when = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
-    contacts.get_by_label("When (UTC)").fill(when)
-    contacts.get_by_label("Duration (minutes)").fill("15")
-    contacts.get_by_label("It happened").check()
+    contacts.locator("[name=occurred_at]").fill(when)
+    contacts.locator("[name=duration_minutes]").fill("15")
+    contacts.locator("label", has_text="It happened").click()
     note = "Call from the shelter office; both in good spirits."
-    contacts.get_by_label("Notes").fill(note)
+    contacts.locator("[name=notes]").fill(note)
     contacts.get_by_role("button", name="Log the contact").click()
     page.locator("#panel-contacts td", has_text=note).wait_for()
 
@@ -129,7 +116,7 @@ def test_matcher_confirms_a_tie_in_the_review_queue(page_as: Callable[[str], Any
     assert card.count() == 1
     # The evidence is there, each line with its weight.
     assert card.locator("table", has_text="Evidence").locator("tbody tr").count() >= 1
-    card.get_by_label("Yes: confirm the tie").check()
+    card.locator("label", has_text="Yes: confirm the tie").click()  # USWDS draws the label, not the input
     card.get_by_label("Reason (required)").fill(
         "Same address and DNA result on file; the parent named the child."
     )
@@ -139,7 +126,9 @@ def test_matcher_confirms_a_tie_in_the_review_queue(page_as: Callable[[str], Any
     page.reload()
     assert card.count() == 0, "a decided tie leaves the queue"
     page.goto(f"/persons/{tie['child_id']}/")
-    confirmed = page.locator("#ties + div table tr", has_text=tie["parent_id"])
+    confirmed = page.locator("#ties + div table tbody tr").filter(
+        has=page.locator("th", has_text=tie["parent_id"])
+    )
     assert "CONFIRMED" in confirmed.inner_text()
 
 
@@ -213,6 +202,21 @@ def test_auditor_searches_the_audit_log(
     for row in rows.all():
         cells = row.locator("td").all_inner_texts()
         assert cells[2] == world.facts["users"]["caseworker"] and cells[3].startswith("auth."), cells
+
+
+def test_state_monitor_reads_cases_in_their_state_only_and_changes_nothing(
+    page_as: Callable[[str], Any], world: World
+) -> None:
+    cases = world.facts["state_cases"]
+    assert cases["in"] and cases["out"], cases
+    page = page_as("state_monitor")
+    response = page.goto(f"/cases/{cases['in']}/")
+    assert response is not None and response.status == 200
+    assert page.locator("#panel-family").count() == 1
+    assert page.locator("main form[method=post]").count() == 0, "a state monitor is read-only"
+    response = page.goto(f"/cases/{cases['out']}/")
+    assert response is not None and response.status in (403, 404)
+    assert cases["out"] not in page.inner_text("main") or FORBIDDEN_HEADING in page.inner_text("main")
 
 
 # Pages each role must not open, refused with the 403 page; the paths name real objects of the world.

@@ -44,7 +44,7 @@ def review_ties(request: HttpRequest, page: Query[PageIn]) -> Any:
 
 @router.post("/persons", response={201: PersonDecisionOut, **WRITE_ERRORS}, summary="Decide a record pair")
 def review_persons_decide(request: HttpRequest, payload: PersonDecisionIn) -> Any:
-    """Two records are the same person, or different persons (``review.decide``); every later linkage obeys it."""
+    """Two records are the same person, or different persons (``review.decide``): applied at once, and by every later run."""
     decision = services.api_person_decide(
         request.user,
         record_key_a=payload.record_key_a,
@@ -54,6 +54,18 @@ def review_persons_decide(request: HttpRequest, payload: PersonDecisionIn) -> An
         expected_status=payload.expected_status,
         request=request,
     )
+    from reunify.app.people.services import person_decisions_apply
+
+    try:
+        applied = person_decisions_apply()
+        outcome = (
+            f"applied at once ({applied['reason']}): {applied.get('persons_new', 0)} persons new, "
+            f"{applied.get('persons_retired', 0)} retired"
+            if applied["applied"]
+            else f"nothing to re-link: {applied['reason']}"
+        )
+    except Exception as exc:  # the decision is stored; the next `reunify link` applies it
+        outcome = f"recorded; applying it failed ({exc}); the next `reunify link` applies it"
     return created(
         {
             "record_key_a": decision.record_key_a,
@@ -62,7 +74,7 @@ def review_persons_decide(request: HttpRequest, payload: PersonDecisionIn) -> An
             "decided_by": decision.decided_by,
             "decided_at": decision.decided_at,
             "reason": decision.reason,
-            "applied": "recorded; the pair leaves the queue now and the persons change at the next `reunify link`",
+            "applied": outcome,
         }
     )
 
