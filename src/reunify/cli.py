@@ -840,7 +840,15 @@ def demo(families: int, seed: int, out_dir: Path, host: str, port: int, serve: b
     if not serve:
         return
     err.rule(f"6. serving the application on http://{host}:{port}/ (Ctrl-C stops it)")
+    from reunify.app.custody.selectors import data_horizon
     from reunify.app.server import serve as serve_application
+
+    if not os.environ.get("REUNIFY_CLOCK"):
+        os.environ["REUNIFY_CLOCK"] = data_horizon().isoformat()
+    err.print(
+        f"the application's clock is set to {os.environ['REUNIFY_CLOCK']} (the day of the latest delivery), "
+        "so deadlines count as a caseworker saw them then; unset REUNIFY_CLOCK to follow the real clock"
+    )
 
     serve_application(host=host, port=port)
 

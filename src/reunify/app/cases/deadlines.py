@@ -143,7 +143,9 @@ class RuleFlag:
 
 def _as_of(as_of: dt.date | dt.datetime | None) -> dt.datetime:
     if as_of is None:
-        return timezone.now()
+        from reunify.app.clock import now
+
+        return now()
     if isinstance(as_of, dt.datetime):
         return as_of if timezone.is_aware(as_of) else timezone.make_aware(as_of, dt.UTC)
     return end_of(as_of) - dt.timedelta(microseconds=1)

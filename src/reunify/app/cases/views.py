@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from reunify.app import clock
 from reunify.app.accounts import policy
 from reunify.app.audit.services import audit_record
 from reunify.app.web.decorators import requires
@@ -194,7 +195,7 @@ def _detail_context(
         "assign": can_assign,
     }
     read_only_reason = None if may["edit"] else policy.refusal_reason(user, "case.edit", case)
-    now = timezone.now().replace(second=0, microsecond=0)
+    now = clock.now().replace(second=0, microsecond=0)
     return {
         "page": page,
         "case": case,
@@ -238,7 +239,7 @@ def _detail_context(
             }
             for task in page.tasks
         ],
-        "now": timezone.now(),
+        "now": clock.now(),
     }
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count
-from django.utils import timezone
 
 from reunify.app.accounts import policy
 
@@ -94,7 +93,9 @@ def _case_figures(user: Any, now: dt.datetime) -> CaseFigures:
 
 def dashboard_figures(user: Any, now: dt.datetime | None = None) -> Dashboard:
     """The dashboard of ``user``: the groups their role opens, each scoped before it is counted."""
-    now = now or timezone.now()
+    from reunify.app.clock import now as clock_now
+
+    now = now or clock_now()
     figures: dict[str, Any] = {}
     if policy.allows(user, "case.view_status"):
         figures["cases"] = _case_figures(user, now)
