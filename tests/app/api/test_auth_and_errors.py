@@ -203,13 +203,16 @@ def test_unknown_ids_are_404_and_refusals_403_with_the_policys_message(make_api:
 
     _, monitor = make_api("state_monitor")
     assert "review.view" in assert_error(*monitor.get("/api/review/persons"), 403)["message"]
-    error = assert_error(
-        *monitor.post(
-            "/api/review/persons",
-            {"record_key_a": "cbp:a", "record_key_b": "cbp:b", "decision": "same", "reason": "same A-number"},
-        ),
-        404,
-    )
+    unknown_pair = {
+        "record_key_a": "cbp:a",
+        "record_key_b": "cbp:b",
+        "decision": "same",
+        "reason": "same A-number",
+    }
+    # a role that may not decide is refused before any look-up, so it cannot probe which records exist
+    error = assert_error(*monitor.post("/api/review/persons", unknown_pair), 403)
+    assert "review.decide" in error["message"]
+    error = assert_error(*matcher.post("/api/review/persons", unknown_pair), 404)
     assert "no such record" in error["message"]
 
     _, officer = make_api("data_officer")
