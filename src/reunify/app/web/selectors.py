@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from reunify.app.accounts import policy
 
@@ -33,10 +33,12 @@ class DeadlineLine:
 
 @dataclass(frozen=True)
 class CaseFigures:
+    """Figures of the cases a user works (or may see); the deadline figures are None when too many to evaluate."""
+
     open_cases: int
-    due_soon: int  # deadlines of open cases due within DUE_SOON_DAYS
-    overdue_cases: int
-    overdue_deadlines: int
+    due_soon: int | None  # deadlines of open cases due within DUE_SOON_DAYS
+    overdue_cases: int | None
+    overdue_deadlines: int | None
     soonest: list[DeadlineLine] = field(default_factory=list)  # empty for counts-only roles
     most_overdue: list[DeadlineLine] = field(default_factory=list)
 
@@ -57,6 +59,10 @@ class Dashboard:
     admins_without_second_factor: list[str] | None = None
 
 
+#: Cases above which a read-only dashboard shows counts only (the status report has the rest).
+DEADLINE_EVALUATION_LIMIT = 2000
+
+
 def _case_figures(user: Any, now: dt.datetime) -> CaseFigures:
     from reunify.app.cases.models import Case
     from reunify.app.cases.selectors import case_deadlines, cases_query
@@ -64,6 +70,16 @@ def _case_figures(user: Any, now: dt.datetime) -> CaseFigures:
     personal = policy.allows(user, "case.view")
     action = "case.view" if personal else "case.view_status"
     visible = policy.scope(user, action, Case.objects.filter(status=Case.OPEN), "child", "parents__parent")
+    if policy.allows(user, "case.edit"):
+        # Someone who works cases sees their own and their team's: that is their day's work, and it keeps
+        # the page to a few hundred deadline evaluations whatever the number of families.
+        visible = visible.filter(Q(assignee=user) | Q(team__members=user)).distinct()
+    elif visible.count() > DEADLINE_EVALUATION_LIMIT:
+        # Deadlines are evaluated on read (rules change without a rebuild); for a whole state or the whole
+        # country that is the status report's job, which the page links to.
+        return CaseFigures(
+            open_cases=visible.count(), due_soon=None, overdue_cases=None, overdue_deadlines=None
+        )
     cases = list(cases_query().filter(pk__in=visible.values("pk")))
     soon: list[DeadlineLine] = []
     late: list[DeadlineLine] = []
