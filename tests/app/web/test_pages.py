@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
-from reunify.app.cases.models import Case
+from reunify.app.cases.models import Case, Team
 from reunify.app.people.models import Tie
 from reunify.app.records.models import Delivery
 from tests.app.api.conftest import linked_scenario  # noqa: F401 - the module's data
@@ -20,11 +21,17 @@ def _figure(page: str, heading: str) -> str:
 
 
 def test_a_caseworker_sees_cases_deadlines_overdue_and_the_review_queue() -> None:
-    _, client = signed_in("caseworker")
+    caseworker, client = signed_in("caseworker")
+    page = text(client.get("/"))
+    assert _figure(page, "Open cases") == "0", "a caseworker's figures cover their own and their team's cases"
+    team = Team.objects.create(name="dashboard-team", created_at=timezone.now())
+    team.members.add(caseworker)
+    mine = list(Case.objects.filter(status=Case.OPEN).order_by("case_id").values_list("pk", flat=True)[:3])
+    Case.objects.filter(pk__in=mine).update(team=team)
     response = client.get("/")
     assert response.status_code == 200
     page = text(response)
-    assert _figure(page, "Open cases") == str(Case.objects.filter(status=Case.OPEN).count())
+    assert _figure(page, "Open cases") == str(len(mine))
     assert "Deadlines in the next 7 days" in page and "Overdue cases" in page
     assert _figure(page, "Candidate ties to review") == str(Tie.objects.filter(status=Tie.CANDIDATE).count())
 
