@@ -67,9 +67,16 @@ def cbp(
     group: str | None = None,
     relationship: str | None = None,
     child: bool = False,
+    remarks: str | None = None,
+    transferred_to: str | None = None,
+    separation_reason: str | None = None,
 ) -> LinkRecord:
     fields = {
         "record_id": record_id,
+        "remarks": remarks,
+        "transferred_to": transferred_to,
+        "transferred_at": "2018-05-04T10:00:00-06:00" if transferred_to else None,
+        "separation_reason": separation_reason,
         "event_id": event,
         "name": _name(first, last),
         "dob": dob,
@@ -439,3 +446,219 @@ def test_decisions_naming_unknown_persons_are_counted_not_applied() -> None:
     result = run(records, persons, TieDecisions(rejected=(("ghost", "daughter"),)))
     assert result.counts["decisions_unknown_persons"] == 1
     assert tie(result, "mother", "daughter").status == PROBABLE
+
+
+# --------------------------------------------------------------------------- who is not the parent
+#
+# Relatives travel with children, adults present children as their own, and a
+# child's parent often crossed on its own.  Each situation below is built by
+# hand in a small population around an ordinary family (which gives the model
+# its bearings) and checked twice: the tie, and the separation it leads to.
+
+
+def _town() -> tuple[list[LinkRecord], dict[str, str]]:
+    """Three ordinary families apprehended as units, each a mother or father with a child, all separated."""
+    records: list[LinkRecord] = []
+    persons: dict[str, str] = {}
+    for n, (first, last, sex, child_first, child_last) in enumerate(
+        (
+            ("MARIA ELENA", "LOPEZ GARCIA", "F", "ANA", "PEREZ LOPEZ"),
+            ("JOSE LUIS", "CHOC TZUL", "M", "KEVIN", "CHOC XOL"),
+            ("ROSA", "MENDEZ ORTIZ", "F", "BRAYAN", "RAMOS MENDEZ"),
+        ),
+        start=1,
+    ):
+        event, group = f"EPT-18-00010{n}", f"FG-10{n}"
+        records += [
+            cbp(f"E3-10{n}-01", first, last, "1984-03-02", sex, event, group=group,
+                relationship="HEAD", transferred_to="USMS"),
+            cbp(f"E3-10{n}-02", child_first, child_last, "2010-06-15", "M" if n > 1 else "F", event,
+                group=group, relationship="CHILD", child=True, transferred_to="ORR"),
+        ]  # fmt: skip
+        persons |= {f"E3-10{n}-01": f"parent-{n}", f"E3-10{n}-02": f"child-{n}"}
+    return records, persons
+
+
+def _separations(records: list[LinkRecord], persons: dict[str, str], result: TieResult) -> set[tuple[str, str]]:
+    from reunify.custody.separations import detect_separations
+
+    by_person: dict[str, list[LinkRecord]] = {}
+    for record in records:
+        by_person.setdefault(persons[record.record_key.split(":", 1)[1]], []).append(record)
+    found = detect_separations(by_person, [(t.parent, t.child, t.status) for t in result.ties])
+    return {(s.child_person, s.parent_person) for s in found}
+
+
+def _not_asserted_and_flagged(result: TieResult, adult: str, child: str, quoted: str) -> Tie | None:
+    found = tie(result, adult, child)
+    assert found is None or found.status in (CANDIDATE, REJECTED), found
+    if found is not None and found.status == CANDIDATE:
+        flags = [f for f in result.flags if f.kind == "POSSIBLE_RELATIVE" and f.person == adult]
+        assert flags and flags[0].other == child
+        assert flags[0].text.startswith("possible relative, not parent: ")
+        assert quoted in flags[0].text
+        against = [e for e in found.evidence if e.weight < 0 and e.kind == "declared_relation"]
+        assert against or "years older" in quoted
+    return found
+
+
+def test_the_town_families_are_ties_and_separations() -> None:
+    records, persons = _town()
+    result = run(records, persons)
+    for n in (1, 2, 3):
+        found = tie(result, f"parent-{n}", f"child-{n}")
+        assert found is not None and found.status == PROBABLE
+    assert _separations(records, persons, result) == {(f"child-{n}", f"parent-{n}") for n in (1, 2, 3)}
+
+
+@pytest.mark.parametrize(
+    ("remark", "on_adult"),
+    [
+        ("TRAVELING WITH NIECE, NOT PARENT", True),
+        ("CLAIMS TO BE OLDER SISTER", True),
+        ("VIAJA CON SU TIA", False),
+        ("AUNT OF UAC, NOT LEGAL GUARDIAN", False),
+    ],
+)
+def test_an_aunt_the_remarks_name_is_not_asserted_nor_separated(remark: str, on_adult: bool) -> None:
+    records, persons = _town()
+    records += [
+        cbp("E3-200-01", "ELENA", "PEREZ MORALES", "1986-01-10", "F", "EPT-18-000200", group="FG-200",
+            relationship="HEAD", transferred_to="ICE", remarks=remark if on_adult else None),
+        cbp("E3-200-02", "SOFIA", "PEREZ LOPEZ", "2011-04-02", "F", "EPT-18-000200", group="FG-200",
+            relationship="CHILD", child=True, transferred_to="ORR", remarks=None if on_adult else remark),
+    ]  # fmt: skip
+    persons |= {"E3-200-01": "aunt", "E3-200-02": "niece"}
+    result = run(records, persons)
+
+    found = _not_asserted_and_flagged(result, "aunt", "niece", remark)
+    assert found is not None and found.status == CANDIDATE  # she presented as the head: a person must look
+    assert ("niece", "aunt") not in _separations(records, persons, result)
+
+
+def test_a_remark_on_the_childs_row_is_not_held_against_the_father_who_travelled_too() -> None:
+    records, persons = _town()
+    records += [
+        cbp("E3-300-01", "PEDRO", "XOL CAAL", "1980-02-01", "M", "EPT-18-000300", group="FG-300",
+            relationship="HEAD", transferred_to="USMS"),
+        cbp("E3-300-02", "JUANA", "CAAL POP", "1952-07-07", "F", "EPT-18-000300", group="FG-300",
+            relationship="OTHER", transferred_to="ICE"),
+        cbp("E3-300-03", "MARCOS", "XOL CHOC", "2009-09-09", "M", "EPT-18-000300", group="FG-300",
+            relationship="CHILD", child=True, transferred_to="ORR", remarks="TRAVELING WITH FATHER AND GRANDMOTHER"),
+    ]  # fmt: skip
+    persons |= {"E3-300-01": "father", "E3-300-02": "grandmother", "E3-300-03": "marcos"}
+    result = run(records, persons)
+
+    father = tie(result, "father", "marcos")
+    assert father is not None and father.status == PROBABLE
+    assert not [e for e in father.evidence if e.kind == "declared_relation"]
+    _not_asserted_and_flagged(result, "grandmother", "marcos", "GRANDMOTHER")
+    separations = _separations(records, persons, result)
+    assert ("marcos", "father") in separations and ("marcos", "grandmother") not in separations
+
+
+def test_a_child_who_names_the_adult_as_other_is_no_support_for_the_tie() -> None:
+    records, persons = _town()
+    records += [
+        cbp("E3-400-01", "JUAN CARLOS", "RAMOS DIAZ", "1979-05-05", "M", "EPT-18-000400", group="FG-400",
+            relationship="HEAD", transferred_to="USMS"),
+        cbp("E3-400-02", "LUIS", "RAMOS SOTO", "2008-08-08", "M", "EPT-18-000400", group="FG-400",
+            relationship="CHILD", child=True, transferred_to="ORR"),
+        orr("ORR-R-400", "UAC-18-000400", "Luis", "Ramos Soto", "2008-08-08", "M", event="EPT-18-000400",
+            stated_parents=[("Juan Carlos Ramos", "OTHER"), ("Mario Ramos Soto", "FATHER")]),
+    ]  # fmt: skip
+    persons |= {"E3-400-01": "uncle", "E3-400-02": "luis", "ORR-R-400": "luis"}
+    result = run(records, persons)
+
+    found = _not_asserted_and_flagged(result, "uncle", "luis", "JUAN CARLOS RAMOS")
+    assert found is not None
+    named = [e for e in found.evidence if e.kind == "named_by_child"]
+    assert named and named[0].weight <= 0  # the child named another man as its father
+    declared = [e for e in found.evidence if e.kind == "declared_relation"]
+    assert declared and declared[0].weight <= 0 and "OTHER" in declared[0].text
+    assert ("luis", "uncle") not in _separations(records, persons, result)
+
+
+def test_an_older_sister_nine_years_older_is_never_asserted() -> None:
+    records, persons = _town()
+    records += [
+        cbp("E3-500-01", "KARLA", "MEJIA CRUZ", "2000-03-03", "F", "EPT-18-000500", group="FG-500",
+            relationship="HEAD", transferred_to="ICE"),
+        cbp("E3-500-02", "DANIEL", "MEJIA CRUZ", "2009-01-20", "M", "EPT-18-000500", group="FG-500",
+            relationship="CHILD", child=True, transferred_to="ORR"),
+    ]  # fmt: skip
+    persons |= {"E3-500-01": "sister", "E3-500-02": "daniel"}
+    result = run(records, persons)
+
+    found = _not_asserted_and_flagged(result, "sister", "daniel", "years older")
+    assert found is not None and found.status == CANDIDATE
+    gap = next(e for e in found.evidence if e.kind == "age_gap")
+    assert gap.weight <= 0
+    assert ("daniel", "sister") not in _separations(records, persons, result)
+
+
+def test_a_false_parent_excluded_by_dna_is_rejected_and_not_separated() -> None:
+    records, persons = _town()
+    records += [
+        cbp("E3-600-01", "RAUL", "GOMEZ", "1975-11-11", "M", "EPT-18-000600", group="FG-600",
+            relationship="HEAD", transferred_to="USMS"),
+        cbp("E3-600-02", "EMILY", "CASTRO PINEDA", "2012-12-12", "F", "EPT-18-000600", group="FG-600",
+            relationship="CHILD", child=True, transferred_to="ORR"),
+        orr("ORR-R-600", "UAC-18-000600", "Emily", "Castro Pineda", "2012-12-12", "F", event="EPT-18-000600",
+            stated_parents=[("Raul Gomez", "FATHER")]),
+        dna("DNA-000600", "UAC-18-000600", "Raul Gomez", "EXCLUSION"),
+    ]  # fmt: skip
+    persons |= {"E3-600-01": "raul", "E3-600-02": "emily", "ORR-R-600": "emily", "DNA-000600": "raul"}
+    result = run(records, persons)
+
+    found = tie(result, "raul", "emily")
+    assert found is not None and found.status == REJECTED
+    assert any(f.kind == "DNA_EXCLUSION" for f in result.flags)
+    assert ("emily", "raul") not in _separations(records, persons, result)
+
+
+def test_a_lone_childs_parent_who_crossed_apart_is_proposed_and_not_separated() -> None:
+    records, persons = _town()
+    records += [
+        # the mother crossed alone months earlier and is held by ICE
+        cbp("E3-700-01", "GLENDA MARISOL", "AGUILAR PAZ", "1988-04-04", "F", "TUC-18-000700",
+            transferred_to="ICE"),
+        ice("EARM-700", "GLENDA MARISOL", "AGUILAR PAZ", "1988-04-04", "F",
+            stated_children=[("YOSELIN AGUILAR", 9)]),
+        # her daughter came later, alone
+        cbp("E3-701-01", "YOSELIN", "AGUILAR", "2009-02-14", "F", "EPT-18-000701", child=True,
+            transferred_to="ORR"),
+        orr("ORR-R-701", "UAC-18-000701", "Yoselin", "Aguilar", "2009-02-14", "F", event="EPT-18-000701",
+            stated_parents=[("Glenda Aguilar Paz", "MOTHER")]),
+    ]  # fmt: skip
+    persons |= {"E3-700-01": "glenda", "EARM-700": "glenda", "E3-701-01": "yoselin", "ORR-R-701": "yoselin"}
+    result = run(records, persons)
+
+    found = tie(result, "glenda", "yoselin")
+    assert found is not None, "the pair must at least be proposed"
+    assert {"stated_parent", "stated_child"} <= set(found.found_by)
+    named = next(e for e in found.evidence if e.kind == "named_by_child")
+    assert named.weight > 0 and "only adult" in named.text
+    assert found.status in (PROBABLE, CANDIDATE)
+    assert ("yoselin", "glenda") not in _separations(records, persons, result)  # never apprehended together
+
+
+def test_a_child_who_names_only_its_mother_is_no_evidence_against_its_father() -> None:
+    records, persons = _town()
+    records += [
+        cbp("E3-800-01", "MARIO", "CRUZ LOPEZ", "1981-01-01", "M", "EPT-18-000800", group="FG-800",
+            relationship="HEAD", transferred_to="USMS"),
+        cbp("E3-800-02", "IRMA", "DIAZ PEREZ", "1985-02-02", "F", "EPT-18-000800", group="FG-800",
+            relationship="SPOUSE", transferred_to="USMS"),
+        cbp("E3-800-03", "OSCAR", "CRUZ DIAZ", "2010-03-03", "M", "EPT-18-000800", group="FG-800",
+            relationship="CHILD", child=True, transferred_to="ORR"),
+        orr("ORR-R-800", "UAC-18-000800", "Oscar", "Cruz Díaz", "2010-03-03", "M", event="EPT-18-000800",
+            stated_parents=[("Irma Diaz", "MOTHER")]),
+    ]  # fmt: skip
+    persons |= {"E3-800-01": "mario", "E3-800-02": "irma", "E3-800-03": "oscar", "ORR-R-800": "oscar"}
+    result = run(records, persons)
+
+    father = tie(result, "mario", "oscar")
+    assert father is not None and father.status == PROBABLE
+    assert not [e for e in father.evidence if e.kind == "named_by_child"]
+    assert {("oscar", "mario"), ("oscar", "irma")} <= _separations(records, persons, result)

@@ -65,6 +65,29 @@ def date_of_birth(records: Iterable[LinkRecord]) -> tuple[dt.date | None, tuple[
     return best, tuple(sorted(key for day, key in pool if day == best))
 
 
+def _naming_event(records: Sequence[LinkRecord], event: str) -> tuple[str, ...]:
+    """The person's Border Patrol rows of ``event``, else the Marshals or refugee-office rows naming it.
+
+    Why the fallback: when a Border Patrol row was quarantined, the separation
+    rests on the booking or referral that names the event (EXPORTS.md), and
+    ``separated_at`` was estimated from it.
+    """
+    cbp = tuple(
+        r.record_key for r in records if r.feed == "cbp_apprehensions" and r.fields.get("event_id") == event
+    )
+    return cbp or tuple(
+        r.record_key
+        for r in records
+        if r.feed in ("usms_custody", "orr_referrals")
+        and (
+            r.fields.get("arrest_event_id")
+            or r.fields.get("apprehension_event_id")
+            or r.fields.get("event_id")
+        )
+        == event
+    )
+
+
 def _orr_after(episodes: Sequence[CustodyEpisode], since: dt.datetime) -> list[CustodyEpisode]:
     return [e for e in episodes if e.agency == ORR and e.kind in CUSTODIAL_KINDS and e.start_at >= since]
 
@@ -82,12 +105,10 @@ def separation_facts(
     parent_episodes = custody_episodes(parent_records)
     evidence: dict[str, tuple[str, ...]] = {}
 
-    cbp_keys = tuple(
-        r.record_key
-        for r in (*parent_records, *child_records)
-        if r.feed == "cbp_apprehensions" and r.fields.get("event_id") == separation.event_id
+    evidence["separated_at"] = (
+        *_naming_event(parent_records, separation.event_id),
+        *_naming_event(child_records, separation.event_id),
     )
-    evidence["separated_at"] = cbp_keys
     child_dob, evidence["child_dob"] = date_of_birth(child_records)
     parent_dob, evidence["parent_dob"] = date_of_birth(parent_records)
 

@@ -61,7 +61,7 @@ from __future__ import annotations
 import gc
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -78,15 +78,20 @@ from reunify.linkage.ties_features import (
     CONTEXT_COMPARISON,
     CONTEXT_OF_TOGETHER,
     CONTEXTS,
+    DECLARED_DECISIVE_LEVELS,
+    DECLARED_RELATION_LEVELS,
     FULL,
     GIVEN_ONLY,
     MOST,
     PRESENTED_LEVELS,
     CompareContext,
+    declared_relation,
     dna_result,
     explain_pair,
     match_name,
+    parent_statements,
     pattern_of,
+    too_young_to_be_parent,
 )
 from reunify.linkage.ties_model import ContextRule, TieModel, fit_tie_model
 from reunify.linkage.ties_people import DnaRow, PersonProfile, build_profiles
@@ -164,6 +169,10 @@ class TieSettings:
     without an age to narrow it (it points at nobody in particular);
     ``min_offspring_gap_years`` lets two adults in one event be parent and
     adult offspring when their birth dates are that far apart;
+    ``min_parent_gap_years``: an adult fewer years older than the child (an
+    older sister, a young aunt) is never asserted as its parent by the
+    model; such a pair goes to review at most (a DNA result or a person's
+    decision still decides);
     ``age_tolerance`` is the years a stated age may differ from the age by
     birth date (plus one for an estimated birth date; candidate look-ups
     allow one more).
@@ -185,6 +194,7 @@ class TieSettings:
     max_name_hits: int = 20
     max_name_block: int = 200
     min_offspring_gap_years: float = 13.0
+    min_parent_gap_years: float = 13.0
     age_tolerance: int = 1
     pseudo_count: float = 1.0
     context_strength: float = 100.0
@@ -379,16 +389,24 @@ def _link_ties(
         age_tolerance=settings.age_tolerance,
         language_share=CompareContext.learn_languages(profiles),
         group_adults=CompareContext.count_group_adults(profiles),
+        event_adults=CompareContext.count_event_adults(profiles),
+        stated_fits=_stated_fits(profiles, candidates.pairs),
+        min_parent_gap_years=settings.min_parent_gap_years,
     )
     pair_list = list(candidates.pairs.items())
     patterns = [pattern_of(profiles[a], profiles[c], context) for (a, c), _ in pair_list]
     dna_verdicts = {pair: dna_result(rows) for pair, rows in candidates.dna.items()}
     labels: list[bool | None] = []
-    for pair, _ in pair_list:
+    declared_at = [comparison.name for comparison in COMPARISONS].index("declared_relation")
+    for pair, pattern in zip((pair for pair, _ in pair_list), patterns, strict=True):
         label = decided.get(pair)
         if label is None:
             verdict = dna_verdicts.get(pair)
             label = None if verdict is None or verdict[0] is None else verdict[0] == "INCLUSION"
+        if label is None and _contrary(profiles[pair[0]], profiles[pair[1]], pattern[declared_at], settings):
+            # The records say "not the parent": a relative, not a tie, for training as for status.
+            label = False
+            counts["labelled_contrary"] += 1
         labels.append(label)
     lap("comparisons")
 
@@ -423,6 +441,10 @@ def _link_ties(
             settings,
             flags,
         )
+        if state.status in (PROBABLE, CANDIDATE) and _contrary(
+            state.adult, state.child, pattern[declared_at], settings
+        ):
+            _contrary_to_review(state, context, settings, flags)
         if state.status is not None:
             state.relationship = _relationship(state.adult, state.child)
             states.append(state)
@@ -464,6 +486,26 @@ def _link_ties(
     return TieResult(
         ties=ties, flags=flags, counts=dict(counts), model=model, timings=timings, candidates=kept
     )
+
+
+def _stated_fits(profiles: Sequence[PersonProfile], pairs: Iterable[Pair]) -> dict[tuple[int, int], int]:
+    """(child index, statement position) -> how many candidate adults the stated parent's name fits in full.
+
+    Why count among the candidates: they are every adult the name look-up
+    and the shared events could reach, so a name that fits one of them fits
+    one adult of the records (the look-up is bounded, so "several" may be
+    undercounted for very common names, never "one" overcounted).
+    """
+    fits: Counter[tuple[int, int]] = Counter()
+    for adult_index, child_index in pairs:
+        child = profiles[child_index]
+        if not child.stated_parents:
+            continue
+        adult = profiles[adult_index]
+        for position, stated in parent_statements(child):
+            if match_name(stated.name, adult.name_sets) == FULL:
+                fits[(child_index, position)] += 1
+    return dict(fits)
 
 
 # --------------------------------------------------------------------------- status
@@ -561,6 +603,67 @@ def _decide(
                 child.person,
             )
         )
+
+
+def _contrary(adult: PersonProfile, child: PersonProfile, declared: int, settings: TieSettings) -> bool:
+    """Do the records say this adult is not the child's parent (a remark, an OTHER, an age gap too small)?
+
+    Such a pair is a non-tie when the model is trained (like a DNA
+    exclusion: relatives must teach the model what relatives look like, not
+    what parents look like) and a review, never an assertion, when scored.
+    """
+    return declared in DECLARED_DECISIVE_LEVELS or (
+        too_young_to_be_parent(adult, child, settings.min_parent_gap_years) is not None
+    )
+
+
+def _contrary_to_review(
+    state: _PairState, context: CompareContext, settings: TieSettings, flags: list[TieFlag]
+) -> None:
+    """A pair the records say is not parent and child (a remark, an OTHER, too small an age gap) goes to review.
+
+    Why not leave it to the probability: the remark or the gap is the one
+    piece of evidence a matcher must read before a child is handed to an
+    adult, and a model whose other comparisons all say "related" can still
+    score a relative high.  So the pair is kept as a CANDIDATE (never
+    PROBABLE, never silently dropped when it reached the review band or the
+    adult presented as the parent), with the reason quoted, and the adult is
+    flagged as a possible relative.  A DNA result or a person's decision has
+    already decided the pairs they cover (``_decide``).
+    """
+    adult, child = state.adult, state.child
+    reasons: list[str] = []
+    keys: list[str] = []
+    level, text, found_keys = declared_relation(adult, child, context, True)
+    if level in DECLARED_DECISIVE_LEVELS:
+        reasons.append(text or DECLARED_RELATION_LEVELS[level])
+        keys.extend(found_keys)
+    gap = too_young_to_be_parent(adult, child, settings.min_parent_gap_years)
+    if gap is not None:
+        reasons.append(
+            f"the adult is only {gap:.1f} years older than the child (born {adult.dob} and {child.dob}): "
+            f"under {settings.min_parent_gap_years:g} years, too young to be the parent"
+        )
+        keys.extend([*adult.dob_keys[:1], *child.dob_keys[:1]])
+    reason = "; ".join(reasons)
+    state.status = CANDIDATE
+    state.notes.append(
+        Evidence(
+            "constraint",
+            0.0,
+            f"the records say this adult may be a relative, not the parent: {reason}; kept for review",
+            tuple(dict.fromkeys(keys)),
+        )
+    )
+    flags.append(
+        TieFlag(
+            adult.person,
+            "POSSIBLE_RELATIVE",
+            f"possible relative, not parent: {reason}",
+            tuple(dict.fromkeys(keys)),
+            child.person,
+        )
+    )
 
 
 def _presentation(adult: PersonProfile, child: PersonProfile) -> str:

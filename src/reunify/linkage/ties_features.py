@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from reunify.linkage.ties_people import DnaRow, NameForm, NameSets, PersonProfile, StatedRelative
+from reunify.linkage.ties_remarks import DENIAL, DOUBT, RELATIVE, RelationSignal, read_remark
 
 #: A finding: (level index or None, plain-words explanation, record keys behind it).
 Finding = tuple[int | None, str, list[str]]
@@ -39,7 +40,12 @@ class CompareContext:
     ``language_share[country][language]`` is the share of children born in
     ``country`` who speak ``language``, learnt from the ORR referrals of this
     run, so that "this child's language is heard in the adult's country" needs
-    no list written by hand.
+    no list written by hand.  ``stated_fits[(child index, statement
+    position)]`` is how many of the child's candidate adults a parent's name
+    the child stated fits in full: a full name that fits one adult only
+    points at that adult, one that fits several (MARIA LOPEZ) does not.
+    ``min_parent_gap_years``: an adult fewer years older than the child is
+    not taken for its parent without a person's review.
     """
 
     stay_close_minutes: float = 1.0
@@ -48,6 +54,24 @@ class CompareContext:
     language_share: dict[str, dict[str, float]] = field(default_factory=dict)
     language_min_share: float = 0.02
     group_adults: dict[str, int] = field(default_factory=dict)
+    event_adults: dict[str, Counter[str | None]] = field(default_factory=dict)
+    stated_fits: dict[tuple[int, int], int] = field(default_factory=dict)
+    min_parent_gap_years: float = 13.0
+
+    @staticmethod
+    def count_event_adults(profiles: Iterable[PersonProfile]) -> dict[str, Counter[str | None]]:
+        """Event -> how many adult-side persons of each sex (None: unknown) it holds.
+
+        Why: a remark on a child's row ("TRAVELING WITH AUNT") points at the
+        one woman of the child's apprehension only when there is one; with a
+        mother and an aunt both there it is ambiguous and weighs less.
+        """
+        counts: dict[str, Counter[str | None]] = defaultdict(Counter)
+        for profile in profiles:
+            if profile.is_adult and not profile.is_child:
+                for event in profile.events:
+                    counts[event][profile.sex] += 1
+        return dict(counts)
 
     @staticmethod
     def count_group_adults(profiles: Iterable[PersonProfile]) -> dict[str, int]:
@@ -84,7 +108,14 @@ class Comparison:
     ``leaning`` says, per level, only which way it is expected to point
     (+1 towards a tie, -1 against, 0 either): it orients the first step of
     EM so that the "tie" class is the one the model ends up calling a tie.
-    It is not a weight; the weights are learnt.  ``after_em`` marks evidence
+    It is not a weight; the weights are learnt.  ``sign`` is stronger and
+    rarer: a level whose meaning is "not this child's parent" (a remark
+    saying UNCLE, a birth-date gap too small for parenthood, a DNA
+    exclusion) may have its *size* learnt but never its direction, because
+    EM over candidate pairs learns "related", and relatives travelling with
+    a child resemble parents on every other comparison: left free, such a
+    level was learnt as support.  ``sign[level]`` is -1 (the weight is at
+    most 0), +1 (at least 0) or 0 (free); the model clamps, never sets.  ``after_em`` marks evidence
     that is learnt once EM has converged, from its classes, per context for
     ties and non-ties alike, without taking part in EM (ties_model): the DNA
     test, whose levels coincide with the labels EM is anchored by.
@@ -96,10 +127,19 @@ class Comparison:
     find: Callable[[PersonProfile, PersonProfile, CompareContext, bool], Finding]
     leaning: tuple[int, ...]
     after_em: bool = False
+    sign: tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
         if len(self.leaning) != len(self.levels):
             raise ValueError(f"comparison {self.name}: one leaning per level")
+        if self.sign is not None and (
+            len(self.sign) != len(self.levels) or any(s not in (-1, 0, 1) for s in self.sign)
+        ):
+            raise ValueError(f"comparison {self.name}: one sign (-1, 0 or +1) per level")
+
+    def fixed_sign(self, level: int) -> int:
+        """The sign the domain fixes for a level's weight: -1 never for a tie, +1 never against, 0 free."""
+        return self.sign[level] if self.sign is not None else 0
 
 
 # --------------------------------------------------------------------------- name matching
@@ -309,6 +349,7 @@ def together(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, ex
 
 
 NAMED_BY_CHILD_LEVELS = (
+    "full name, role agrees, the only adult it fits",
     "full name, role agrees",
     "full name",
     "most of the name",
@@ -316,43 +357,61 @@ NAMED_BY_CHILD_LEVELS = (
     "given name only",
     "partial name",
     "name, role disagrees",
-    "no stated parent matches",
+    "named another parent in the adult's role",
 )
 
 
 def _role_agrees(relationship: str | None, sex: str | None) -> bool | None:
-    """Does a stated MOTHER/FATHER agree with the adult's sex?  None when either says nothing; OTHER disagrees."""
-    if relationship == "OTHER":
-        return False
+    """Does a stated MOTHER/FATHER agree with the adult's sex?  None when either says nothing."""
     if relationship not in ("MOTHER", "FATHER") or sex is None:
         return None
     return (relationship == "MOTHER") == (sex == "F")
 
 
+def parent_statements(child: PersonProfile) -> list[tuple[int, StatedRelative]]:
+    """(position, statement) of the parents the child named, leaving out those named as OTHER (not a parent)."""
+    return [(i, s) for i, s in enumerate(child.stated_parents) if s.relationship != "OTHER"]
+
+
 def named_by_child(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain: bool) -> Finding:
     """The parents the child (or ORR staff) named, against the adult's names and sex.
 
-    A child who named parents none of whom is this adult is evidence against
-    the tie; a child who named nobody is no evidence either way.
+    Only what the child said of a *parent* counts here (a relative it named
+    as OTHER is read by ``declared_relation``).  A statement about the other
+    parent says nothing of this adult: a child who named only its mother is
+    no evidence against its father.  The child's word is evidence against
+    the adult only when it named someone in this adult's role (a FATHER, for
+    a man) who is not this adult, or named two or more parents none of whom
+    is this adult.
     """
-    if not child.stated_parents:
+    statements = parent_statements(child)
+    if not statements:
         return None, "", []
     findings: list[Finding] = []
-    for stated in child.stated_parents:
+    unmatched_own_role: list[StatedRelative] = []
+    unmatched_any: list[StatedRelative] = []
+    for position, stated in statements:
         kind = match_name(stated.name, adult.name_sets)
         agrees = _role_agrees(stated.relationship, adult.sex)
-        if kind in (FULL, MOST, GIVEN_ONLY) and agrees is False:
-            level = 6
-        elif kind == FULL:
-            level = 0 if agrees else 1
-        elif kind == MOST:
-            level = 2
-        elif kind == GIVEN_ONLY:
-            level = 3 if agrees else 4
-        elif kind is not None:
-            level = 5
-        else:
+        if agrees is False:
+            if kind not in (FULL, MOST, GIVEN_ONLY):
+                continue  # about the other parent
             level = 7
+        elif kind == FULL and agrees:
+            level = 0 if ctx.stated_fits.get((child.index, position), 2) <= 1 else 1
+        elif kind == FULL:
+            level = 2
+        elif kind == MOST:
+            level = 3
+        elif kind == GIVEN_ONLY:
+            level = 4 if agrees else 5
+        elif kind is not None:
+            level = 6
+        else:
+            unmatched_any.append(stated)
+            if agrees:
+                unmatched_own_role.append(stated)
+            continue
         text = ""
         if explain:
             said = stated.relationship or "parent"
@@ -362,12 +421,139 @@ def named_by_child(adult: PersonProfile, child: PersonProfile, ctx: CompareConte
                 f": {NAMED_BY_CHILD_LEVELS[level]}"
             )
         findings.append((level, text, [stated.record_key]))
+    if not findings and (unmatched_own_role or len(unmatched_any) >= 2):
+        against = unmatched_own_role or unmatched_any
+        text = ""
+        if explain:
+            text = "the child named parents, none of whom is this adult: " + "; ".join(
+                f"{s.relationship or 'parent'} '{s.name.text}'" for s in against[:4]
+            )
+        findings.append((8, text, [against[0].record_key]))
     level, text, keys = _best(findings)
-    if explain and level == 7:
-        text = "the child named parents, none of whom matches the adult's name: " + "; ".join(
-            f"{s.relationship or 'parent'} '{s.name.text}'" for s in child.stated_parents[:4]
-        )
+    if level is None:
+        return None, "", []
     return level, text, keys + [f.record_key for f in adult.names[:1]]
+
+
+# --------------------------------------------------------------------------- what the records say against
+
+
+DECLARED_RELATION_LEVELS = (
+    "the records say the adult is not the parent",
+    "a remark names the adult as another relative",
+    "the child named the adult as a relative, not a parent",
+    "recorded as OTHER in the child's family unit",
+    "a remark doubts the claimed relationship",
+    "a remark names another relative travelling with the child",
+)
+#: The levels that send a tie to review whatever its probability (a person must read the remark).
+DECLARED_DECISIVE_LEVELS = frozenset({0, 1, 2})
+_SIGNAL_LEVEL = {DENIAL: 0, RELATIVE: 1, DOUBT: 4}
+
+
+def _points_at(signal: RelationSignal, adult: PersonProfile) -> bool:
+    return signal.sex is None or adult.sex is None or signal.sex == adult.sex
+
+
+def declared_relation(
+    adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain: bool
+) -> Finding:
+    """What the records say *against* the adult being this child's parent: remarks, OTHER codes, the child's word.
+
+    Every level here means "not this child's parent" (or doubts it), so
+    each has a fixed negative sign: its size is learnt, its direction is
+    not.  A remark on the adult's own row in the child's apprehension (or a
+    court summary about the adult) is about the adult; a remark on the
+    child's row is about the adults of the child's apprehension whose sex
+    its kin word names (AUNT: the women) and weighs less when several fit.
+    The child naming the adult as OTHER, and CBP recording the adult as
+    OTHER in a unit where the child is the head's CHILD, say it in codes.
+    """
+    findings: list[Finding] = []
+    shared = adult.events.keys() & child.events.keys()
+    for remark in adult.remarks:
+        if remark.event is not None and remark.event not in shared:
+            continue
+        signal = read_remark(remark.text)
+        if signal is None or not _points_at(signal, adult):
+            continue
+        if remark.event is None and signal.kind == DOUBT:
+            continue  # a court's doubt is about a claim we cannot place
+        level = _SIGNAL_LEVEL[signal.kind]
+        findings.append(
+            (
+                level,
+                f'remark on the adult\'s record {remark.record_key}: "{remark.text.strip()}" '
+                f"({signal.words}): {DECLARED_RELATION_LEVELS[level]}"
+                if explain
+                else "",
+                [remark.record_key],
+            )
+        )
+    for remark in child.remarks:
+        if remark.event is None or remark.event not in shared:
+            continue
+        signal = read_remark(remark.text)
+        if signal is None or not _points_at(signal, adult):
+            continue
+        level = _SIGNAL_LEVEL[signal.kind]
+        if level < 4:
+            adults = ctx.event_adults.get(remark.event)
+            fitting = (
+                sum(n for sex, n in adults.items() if signal.sex is None or sex in (None, signal.sex))
+                if adults
+                else 1
+            )
+            if fitting > 1:
+                level = 5
+        findings.append(
+            (
+                level,
+                f'remark on the child\'s record {remark.record_key}: "{remark.text.strip()}" '
+                f"({signal.words}): {DECLARED_RELATION_LEVELS[level]}"
+                if explain
+                else "",
+                [remark.record_key],
+            )
+        )
+    for stated in child.stated_parents:
+        if stated.relationship == "OTHER" and match_name(stated.name, adult.name_sets) in (FULL, MOST, GIVEN_ONLY):
+            findings.append(
+                (
+                    2,
+                    f"the child named '{stated.name.text}' as a relative (OTHER), not a parent; the adult is "
+                    f"{_name_text(adult)}"
+                    if explain
+                    else "",
+                    [stated.record_key],
+                )
+            )
+            break
+    for group in adult.family_groups.keys() & child.family_groups.keys():
+        adult_codes, adult_keys = adult.family_groups[group]
+        child_codes, child_keys = child.family_groups[group]
+        if "OTHER" in adult_codes and not adult_codes & {"HEAD", "SPOUSE"} and "CHILD" in child_codes:
+            findings.append(
+                (
+                    3,
+                    f"in family group {group} the adult is recorded as OTHER and the child as the head's CHILD"
+                    if explain
+                    else "",
+                    adult_keys[:1] + child_keys[:1],
+                )
+            )
+            break
+    return _best(findings)
+
+
+def too_young_to_be_parent(adult: PersonProfile, child: PersonProfile, min_gap: float) -> float | None:
+    """The age gap in years when it is below ``min_gap`` (estimated dates read a year towards it), else None."""
+    gap = age_gap_years(adult, child)
+    if gap is None:
+        return None
+    if adult.dob_estimated or child.dob_estimated:
+        gap += 1.0
+    return gap if gap < min_gap else None
 
 
 # --------------------------------------------------------------------------- what the parent said
@@ -400,6 +586,7 @@ def _named_child(
     child: PersonProfile,
     ctx: CompareContext,
     explain: bool,
+    absence_counts: bool = True,
 ) -> Finding:
     if not statements:
         return None, "", []
@@ -430,6 +617,8 @@ def _named_child(
             )
         findings.append((level, text, [stated.record_key]))
     level, text, keys = _best(findings)
+    if level == 7 and not absence_counts:
+        return None, "", []
     if explain and level == 7:
         text = f"{source} named children, none of whom matches this child: " + "; ".join(
             f"'{s.name.text}'" for s in statements[:4]
@@ -445,8 +634,15 @@ def named_by_parent(
 
 
 def named_by_ngo(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain: bool) -> Finding:
-    """The child an NGO's located parent is looking for (name and age), against the child."""
-    return _named_child(adult.ngo_children, "an NGO locate of the adult", child, ctx, explain)
+    """The child an NGO's located parent is looking for (name and age), against the child.
+
+    A locate names the one child the parent is looking for, so a parent of
+    two is no less the parent of the child it did not name: an NGO row that
+    names another child is no evidence either way.
+    """
+    return _named_child(
+        adult.ngo_children, "an NGO locate of the adult", child, ctx, explain, absence_counts=False
+    )
 
 
 # --------------------------------------------------------------------------- surnames
@@ -500,7 +696,7 @@ def surnames(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, ex
 
 
 AGE_GAP_LEVELS = (
-    "14 to 17 years",
+    "13 to 17 years",
     "18 to 44 years",
     "45 to 60 years",
     "10 to 13 years",
@@ -517,20 +713,23 @@ def age_gap_years(adult: PersonProfile, child: PersonProfile) -> float | None:
 
 
 def age_gap(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain: bool) -> Finding:
-    """How much older the adult is: a parent is usually 14 to 60 years older than the child.
+    """How much older the adult is: a parent is at least about 13 and usually at most 60 years older.
 
     An estimated birth date (1 January of a guessed year) is a year either
-    way, so such a gap is read up to one year towards 14-60 before its level
-    is chosen: a 13.6-year gap from an estimate is not evidence of a sibling.
+    way, so such a gap is read up to one year towards 13-60 before its level
+    is chosen: a 12.6-year gap from an estimate is not evidence of a sibling.
+    The levels under 13 years have a fixed negative sign (an aunt or an
+    older sister, not a mother) and a tie with one goes to review (ties.py).
     """
     gap = age_gap_years(adult, child)
     if gap is None:
         return None, "", []
+    low = ctx.min_parent_gap_years
     if adult.dob_estimated or child.dob_estimated:
-        gap = min(max(gap, min(14.0, gap + 1)), max(60.0, gap - 1))
+        gap = min(max(gap, min(low, gap + 1)), max(60.0, gap - 1))
     if gap < 10:
         level = 4
-    elif gap < 14:
+    elif gap < low:
         level = 3
     elif gap < 18:
         level = 0
@@ -640,14 +839,20 @@ def dna(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain
 
 COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
-        "together", "apprehended or detained together", TOGETHER_LEVELS, together, (1, 1, -1, 1, 1, 1, 0, -1)
+        "together",
+        "apprehended or detained together",
+        TOGETHER_LEVELS,
+        together,
+        (1, 1, -1, 1, 1, 1, 0, -1),
+        sign=(0, 0, -1, 0, 0, 0, 0, 0),
     ),
     Comparison(
         "named_by_child",
         "parents the child named",
         NAMED_BY_CHILD_LEVELS,
         named_by_child,
-        (1, 1, 1, 1, 0, 0, -1, -1),
+        (1, 1, 1, 1, 1, 0, 0, -1, -1),
+        sign=(1, 1, 0, 0, 0, 0, 0, -1, -1),
     ),
     Comparison(
         "named_by_parent",
@@ -655,6 +860,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         NAMED_CHILD_LEVELS,
         named_by_parent,
         (1, 1, 1, 1, -1, 0, 0, -1),
+        sign=(1, 0, 0, 0, -1, 0, 0, -1),
     ),
     Comparison(
         "named_by_ngo",
@@ -662,6 +868,15 @@ COMPARISONS: tuple[Comparison, ...] = (
         NAMED_CHILD_LEVELS,
         named_by_ngo,
         (1, 1, 1, 1, -1, 0, 0, -1),
+        sign=(1, 0, 0, 0, -1, 0, 0, -1),
+    ),
+    Comparison(
+        "declared_relation",
+        "what the records say against",
+        DECLARED_RELATION_LEVELS,
+        declared_relation,
+        (-1, -1, -1, -1, -1, -1),
+        sign=(-1, -1, -1, -1, -1, -1),
     ),
     Comparison(
         "surnames",
@@ -669,10 +884,20 @@ COMPARISONS: tuple[Comparison, ...] = (
         SURNAME_LEVELS,
         surnames,
         (1, 0, 0, -1, 0, 1, 0, -1, 1, 1, 0, -1),
+        sign=(0, 0, 0, -1, 0, 0, 0, -1, 0, 0, 0, -1),
     ),
-    Comparison("age_gap", "age gap", AGE_GAP_LEVELS, age_gap, (0, 1, 0, -1, -1, -1)),
-    Comparison("origin", "country and language", ORIGIN_LEVELS, origin, (1, 0, -1, -1)),
-    Comparison("dna", "parentage test", DNA_LEVELS, dna, (1, -1), after_em=True),
+    Comparison(
+        "age_gap",
+        "age gap",
+        AGE_GAP_LEVELS,
+        age_gap,
+        (0, 1, 0, -1, -1, -1),
+        sign=(0, 0, 0, -1, -1, -1),
+    ),
+    Comparison(
+        "origin", "country and language", ORIGIN_LEVELS, origin, (1, 0, -1, -1), sign=(0, 0, -1, -1)
+    ),
+    Comparison("dna", "parentage test", DNA_LEVELS, dna, (1, -1), after_em=True, sign=(1, -1)),
 )
 
 

@@ -16,6 +16,14 @@ on.  Two sources of learning exist in real data and both are used:
   candidates, so they would teach a biased u; inside EM they only pin
   the classes where they are known and keep the mixture from drifting.
 
+Fixed signs (``Comparison.sign``): a level that means "not this child's
+parent" (a remark naming an uncle, a gap of nine years, a DNA exclusion)
+keeps its learnt size but may never weigh for a tie, in training as in
+scoring.  Why: EM over candidate pairs separates related from unrelated
+pairs, and an aunt travelling with a child is related; a free weight let
+"the child named her as OTHER" count about +2 for the tie.  Evidence that
+contradicts a conclusion may not be learnt as support.
+
 Two departures from plain naive Bayes, both because the data demand them:
 
 - contexts (``ContextRule``): among non-ties the comparisons are not
@@ -184,6 +192,7 @@ def fit_tie_model(
     contexts = len(rule.names) if rule is not None else 1
     split = [rule is not None and i != rule.comparison for i in range(len(comparisons))]
     after = [c.after_em for c in comparisons]
+    signs = [tuple(c.fixed_sign(j) for j in range(len(c.levels))) for c in comparisons]
     grouped = Counter(zip(patterns, labels, strict=True))
     rows = [
         (pattern, label, count, rule.context(pattern) if rule else 0)
@@ -200,7 +209,7 @@ def fit_tie_model(
     iterations = 0
     converged = False
     for iterations in range(1, max_iterations + 1):  # noqa: B007 - the count is reported
-        m_counts, u_counts, tie_mass = _expect(rows, m, u, prior, sizes, contexts, after)
+        m_counts, u_counts, tie_mass = _expect(rows, m, u, prior, sizes, contexts, after, signs)
         new_m = _estimate(m_counts, [False] * len(comparisons), m_prior, context_strength, floor)
         new_u = _estimate(u_counts, split, u_prior, context_strength, floor)
         new_prior = (tie_mass + 1.0) / (total + 2.0)  # a Beta(1, 1) prior: never exactly 0 or 1
@@ -217,7 +226,7 @@ def fit_tie_model(
             break
 
     # Comparisons learnt after EM: one pass with the converged classes, per context for both classes.
-    m_counts, u_counts, _ = _expect(rows, m, u, prior, sizes, contexts, after)
+    m_counts, u_counts, _ = _expect(rows, m, u, prior, sizes, contexts, after, signs)
     if any(after):
         m_after = _estimate(m_counts, split, m_prior, 0.0, floor)
         u_after = _estimate(u_counts, split, u_prior, 0.0, floor)
@@ -238,7 +247,7 @@ def fit_tie_model(
                 label,
                 pooled_m[i][j],
                 pooled_u[i][j],
-                math.log2(pooled_m[i][j] / pooled_u[i][j]),
+                _signed(math.log2(pooled_m[i][j] / pooled_u[i][j]), signs[i][j]),
                 sum(level_pairs[i][k][j] for k in range(contexts)),
             )
             for j, label in enumerate(c.levels)
@@ -256,7 +265,7 @@ def fit_tie_model(
                         label,
                         m[i][k][j],
                         u[i][k][j],
-                        math.log2(m[i][k][j] / u[i][k][j]),
+                        _signed(math.log2(m[i][k][j] / u[i][k][j]), signs[i][j]),
                         level_pairs[i][k][j],
                     )
                     for j, label in enumerate(c.levels)
@@ -285,21 +294,25 @@ def _expect(
     sizes: Sequence[int],
     contexts: int,
     after: Sequence[bool],
+    signs: Sequence[Sequence[int]],
 ) -> tuple[list[list[list[float]]], list[list[list[float]]], float]:
     """E-step: each pair's probability of being a tie (clamped where known), summed per comparison, context and level.
 
     Comparisons learnt after EM take no part in the probabilities, but their
-    levels are counted like the others.
+    levels are counted like the others.  A level with a fixed sign weighs
+    with its learnt size but never in the forbidden direction, in the
+    E-step as in scoring: otherwise EM would go on crediting relatives'
+    pairs as ties through it and learn the rest of the model from them.
     """
     m_counts = [[[0.0] * n for _ in range(contexts)] for n in sizes]
     u_counts = [[[0.0] * n for _ in range(contexts)] for n in sizes]
     tie_mass = 0.0
     log_ratio = [
         [
-            [math.log(a) - math.log(b) for a, b in zip(mc, uc, strict=True)]
+            [_signed(math.log(a) - math.log(b), sign) for a, b, sign in zip(mc, uc, si, strict=True)]
             for mc, uc in zip(mi, ui, strict=True)
         ]
-        for mi, ui in zip(m, u, strict=True)
+        for mi, ui, si in zip(m, u, signs, strict=True)
     ]
     log_prior_odds = math.log(prior / (1 - prior))
     for pattern, label, count, context in rows:
@@ -317,6 +330,15 @@ def _expect(
                 m_counts[i][context][level] += responsibility * count
                 u_counts[i][context][level] += (1.0 - responsibility) * count
     return m_counts, u_counts, tie_mass
+
+
+def _signed(weight: float, sign: int) -> float:
+    """A learnt weight kept on the side the domain fixes: at most 0 for sign -1, at least 0 for +1."""
+    if sign < 0:
+        return min(weight, 0.0)
+    if sign > 0:
+        return max(weight, 0.0)
+    return weight
 
 
 def _leaning_counts(leaning: Sequence[int], pseudo_count: float, sign: int) -> list[float]:

@@ -288,6 +288,19 @@ class Stay:
     record_key: str
 
 
+@dataclass(frozen=True, slots=True)
+class Remark:
+    """Free text a record holds about its subject: a CBP ``remarks`` (with its event) or a court ``summary``.
+
+    ``event`` is the apprehension event of the CBP row (None for a court
+    summary, which is about the person, not about one apprehension).
+    """
+
+    event: str | None
+    text: str
+    record_key: str
+
+
 # --------------------------------------------------------------------------- the profile
 
 
@@ -327,6 +340,7 @@ class PersonProfile:
     ngo_children: list[StatedRelative] = field(default_factory=list)
     dna: list[DnaRow] = field(default_factory=list)
     stays: list[Stay] = field(default_factory=list)
+    remarks: list[Remark] = field(default_factory=list)
     is_adult: bool = False
     is_child: bool = False
 
@@ -469,6 +483,9 @@ def _read_record(gathering: _Gathering, record: LinkRecord) -> None:
             if isinstance(relationship, str) and relationship:
                 codes.add(relationship)
             keys.append(key)
+        remarks = fields.get("remarks")
+        if isinstance(remarks, str) and remarks.strip():
+            profile.remarks.append(Remark(event if isinstance(event, str) and event else None, remarks, key))
     elif feed == "orr_referrals":
         uac_id = fields.get("uac_id")
         if isinstance(uac_id, str) and uac_id:
@@ -511,6 +528,10 @@ def _read_record(gathering: _Gathering, record: LinkRecord) -> None:
                     on=parse_day(fields.get("contacted_at")),
                 )
             )
+    elif feed == "court_findings":
+        summary = fields.get("summary")
+        if isinstance(summary, str) and summary.strip():
+            profile.remarks.append(Remark(None, summary, key))
     elif feed == "dna_results":
         uac_id = fields.get("child_uac_id")
         if isinstance(uac_id, str) and uac_id:
