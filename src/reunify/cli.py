@@ -543,13 +543,18 @@ def explain(reference: tuple[str, ...], as_json: bool) -> None:
     reunify explain tie PARENT CHILD          the evidence behind a parent-child tie
     """
     _db()
+    from django.utils import translation
+
     from reunify.app.people.services import person_explanation, tie_explanation
 
     try:
         if reference[0] == "tie":
             if len(reference) != 3:
                 raise click.UsageError("usage: reunify explain tie PARENT CHILD")
-            data = tie_explanation(reference[1], reference[2])
+            with translation.override(
+                None
+            ):  # the command speaks the site's default language, as its text does
+                data = tie_explanation(reference[1], reference[2])
         elif len(reference) == 1:
             data = person_explanation(reference[0])
         else:
@@ -560,12 +565,7 @@ def explain(reference: tuple[str, ...], as_json: bool) -> None:
         click.echo(json.dumps(data, indent=2, default=str))
         return
     if reference[0] == "tie":
-        out.print(
-            f"[bold]{data['parent_person_id']}[/bold] as {data['relationship']} of "
-            f"[bold]{data['child_person_id']}[/bold]: {data['status']}, probability {data['probability']:.3f}"
-        )
-        for item in data["evidence"]:
-            out.print(f"  {item['weight']:+6.1f}  {item['text']}", highlight=False)
+        _print_tie(data)
         return
     table = Table(title=f"Person {data['person_id']}: {len(data['records'])} records")
     table.add_column("")
@@ -587,6 +587,43 @@ def explain(reference: tuple[str, ...], as_json: bool) -> None:
         out.print(f"({data['records_not_explained']} more records not scored pair by pair)", style="dim")
 
 
+def _print_tie(tie: dict) -> None:
+    """A tie as ``people.services.ties_read`` reads it: why it is in review, then the evidence for and against.
+
+    The records' words (a CBP remark, a name) are printed as written: rich
+    markup in them is escaped, never interpreted, and a long line is not
+    broken (a remark stays whole for whoever greps the output).
+    """
+    from rich.markup import escape
+
+    out.print(
+        f"[bold]{tie['parent_person_id']}[/bold] as {tie['relationship']} of [bold]{tie['child_person_id']}"
+        f"[/bold]: {tie['status']}, probability {tie['probability']:.3f}"
+    )
+    for reason in tie["review_reasons"]:
+        out.print(
+            f"  in review: [bold]{escape(reason['label'])}[/bold] — {escape(reason['text'])}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    groups = (
+        ("evidence for the tie", tie["evidence_for"]),
+        ("evidence against the tie", tie["evidence_against"]),
+        ("neither (the prior, decisions)", tie["evidence_neutral"]),
+    )
+    for title, lines in groups:
+        if not lines and title.startswith("neither"):
+            continue
+        out.print(f"  {title}:" if lines else f"  {title}: none")
+        for line in lines:
+            keys = f"  [dim]({escape(', '.join(line['record_keys']))})[/dim]" if line["record_keys"] else ""
+            out.print(
+                f"    {line['weight']:+6.1f}  {escape(line['text'])}{keys}", highlight=False, soft_wrap=True
+            )
+    for flag in tie["flags"]:
+        out.print(f"  flag {flag['kind']}: {escape(flag['text'])}", highlight=False, soft_wrap=True)
+
+
 @main.group()
 def review() -> None:
     """The queue of record pairs the model was unsure about."""
@@ -604,30 +641,23 @@ def review_list(limit: int, show_ties: bool, as_json: bool) -> None:
     from reunify.app.people.models import PersonReview, Tie
 
     if show_ties:
+        from django.utils import translation
+
+        from reunify.app.people.services import ties_read
+
         candidates = Tie.objects.filter(status=Tie.CANDIDATE).select_related("parent", "child")
         total = candidates.count()
-        items = list(candidates.order_by("-probability")[:limit])
+        with translation.override(None):  # the command speaks the site's default language, as its text does
+            rows = ties_read(
+                list(candidates.order_by("-probability", "child__public_id", "parent__public_id")[:limit])
+            )
         if as_json:
-            rows = [
-                {
-                    "parent_person_id": t.parent.public_id,
-                    "child_person_id": t.child.public_id,
-                    "relationship": t.relationship,
-                    "probability": t.probability,
-                    "evidence": t.evidence,
-                }
-                for t in items
-            ]
             click.echo(json.dumps({"open": total, "ties": rows}, indent=2))
             return
-        out.print(f"{total} candidate parent-child ties wait for review; the {len(items)} most likely:")
-        for t in items:
-            out.print(
-                f"\n[bold]{t.parent.public_id}[/bold] as {t.relationship} of [bold]{t.child.public_id}"
-                f"[/bold]  probability {t.probability:.3f}"
-            )
-            for item in t.evidence:
-                out.print(f"   {item['weight']:+6.1f}  {item['text']}", highlight=False)
+        out.print(f"{total} candidate parent-child ties wait for review; the {len(rows)} most likely:")
+        for row in rows:
+            out.print()
+            _print_tie(row)
         out.print(
             "\ndecide with: reunify review tie PARENT CHILD --confirm|--reject --reason TEXT", style="dim"
         )

@@ -98,9 +98,14 @@ from reunify.linkage.ties_people import DnaRow, PersonProfile, build_profiles
 
 __all__ = [
     "CANDIDATE",
+    "COMPETING_PARENT",
     "CONFIRMED",
+    "POSSIBLE_RELATIVE",
+    "PRESENTED_UNSUPPORTED",
     "PROBABLE",
     "REJECTED",
+    "REVIEW_REASONS",
+    "TOO_YOUNG",
     "Evidence",
     "Tie",
     "TieDecisions",
@@ -112,6 +117,12 @@ __all__ = [
 ]
 
 CONFIRMED, PROBABLE, CANDIDATE, REJECTED = "CONFIRMED", "PROBABLE", "CANDIDATE", "REJECTED"
+#: Why a tie is held for review rather than asserted (``Evidence.reason`` of a constraint line).
+POSSIBLE_RELATIVE = "possible_relative"
+PRESENTED_UNSUPPORTED = "presented_unsupported"
+COMPETING_PARENT = "competing_parent"
+TOO_YOUNG = "too_young"
+REVIEW_REASONS = (POSSIBLE_RELATIVE, PRESENTED_UNSUPPORTED, COMPETING_PARENT, TOO_YOUNG)
 MOTHER, FATHER, PARENT = "MOTHER", "FATHER", "PARENT"
 _STATUS_RANK = {CONFIRMED: 0, PROBABLE: 1, CANDIDATE: 2, REJECTED: 3}
 
@@ -217,13 +228,16 @@ class Evidence:
     ``prior`` line carries the model's prior odds, so the lines of a tie add
     up to its match weight); human decisions and constraints carry 0.0
     because they decide the status rather than weigh on the probability.
-    ``record_keys`` are the records the evidence was read from.
+    ``record_keys`` are the records the evidence was read from.  ``reason``
+    names, for a constraint, which rule held the tie (one of
+    ``REVIEW_REASONS``), so that a reader need not parse the words.
     """
 
     kind: str
     weight: float
     text: str
     record_keys: tuple[str, ...] = ()
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -591,6 +605,7 @@ def _decide(
                 "the adult presented as this child's parent (head or spouse of the child's family unit) but the "
                 "evidence does not support it: kept for review rather than dropped",
                 tuple(_presentation_keys(adult, child)),
+                PRESENTED_UNSUPPORTED,
             )
         )
         flags.append(
@@ -653,6 +668,7 @@ def _contrary_to_review(
             0.0,
             f"the records say this adult may be a relative, not the parent: {reason}; kept for review",
             tuple(dict.fromkeys(keys)),
+            POSSIBLE_RELATIVE if level in DECLARED_DECISIVE_LEVELS else TOO_YOUNG,
         )
     )
     flags.append(
@@ -756,6 +772,7 @@ def _one_mother_one_father(states: list[_PairState], flags: list[TieFlag]) -> No
                     f"another {what} ({winner.adult.person}, {winner.status}, probability {winner.probability:.3f}) "
                     "is more likely; sent to review",
                     (),
+                    COMPETING_PARENT,
                 )
             )
 

@@ -483,9 +483,13 @@ def _read_record(gathering: _Gathering, record: LinkRecord) -> None:
             if isinstance(relationship, str) and relationship:
                 codes.add(relationship)
             keys.append(key)
+        on_event = event if isinstance(event, str) and event else None
         remarks = fields.get("remarks")
         if isinstance(remarks, str) and remarks.strip():
-            profile.remarks.append(Remark(event if isinstance(event, str) and event else None, remarks, key))
+            profile.remarks.append(Remark(on_event, remarks, key))
+        if fields.get("separation_reason") == "FRAUD_SUSPECTED":
+            # The coded form of the same doubt a remark can write out.
+            profile.remarks.append(Remark(on_event, "separation_reason FRAUD_SUSPECTED", key))
     elif feed == "orr_referrals":
         uac_id = fields.get("uac_id")
         if isinstance(uac_id, str) and uac_id:

@@ -187,7 +187,7 @@ def read_remark(text: str) -> RelationSignal | None:
                          if word in tokens}  # fmt: skip
             return RelationSignal(DENIAL, sexes.pop() if len(sexes) == 1 else None, " ".join(phrase))
     if kin:
-        sexes = {sex for _, sex in kin}
+        sexes = {sex for _, sex in kin if sex is not None}
         sex = sexes.pop() if len(sexes) == 1 else None
         return RelationSignal(RELATIVE, sex, kin[0][0])
     for phrase in _DOUBTS:

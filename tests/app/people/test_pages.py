@@ -146,7 +146,7 @@ def test_the_review_queue_shows_both_tabs_with_weights() -> None:
     candidates = Tie.objects.filter(status=Tie.CANDIDATE).count()
     assert f"{candidates} tie" in page
     if candidates:
-        assert "Is this adult the child" in page and "Evidence, each line with its weight" in page
+        assert "Is this adult the child" in page and "Evidence for the tie, each line with its weight" in page
 
 
 @pytest.mark.parametrize("role", ["state_monitor", "court_monitor", "data_officer", "auditor"])

@@ -111,6 +111,31 @@ class EvidenceOut(Schema):
     weight: float
     text: str
     record_keys: list[str] = []
+    side: Literal["for", "against", "neutral"] = Field(
+        "neutral",
+        description="For the tie (weight > 0), against it (weight < 0, a constraint that held it back, the "
+        "records naming the adult as another relation), or neither (the prior, a decision).",
+    )
+
+
+class ReviewReasonOut(Schema):
+    code: str = Field(
+        ...,
+        description="Stable: possible_relative, presented_unsupported, competing_parent, too_young, "
+        "held_by_rule or review_band.",
+    )
+    label: str = Field(..., description="The reason in a few words, in the request's language.")
+    text: str = Field(
+        ..., description="The records' own words behind the reason (a remark is quoted as written)."
+    )
+
+
+class TieFlagOut(Schema):
+    kind: str = Field(
+        ..., description="E.g. POSSIBLE_RELATIVE, PRESENTED_AS_PARENT_UNSUPPORTED, DNA_EXCLUSION."
+    )
+    text: str
+    record_keys: list[str]
 
 
 class TieOut(Schema):
@@ -120,7 +145,22 @@ class TieOut(Schema):
     status: str
     probability: float
     evidence: list[EvidenceOut]
+    review_reasons: list[ReviewReasonOut] = Field(
+        [],
+        description="Why a CANDIDATE tie waits for a person, most telling first; empty at any other status.",
+    )
+    flags: list[TieFlagOut] = Field([], description="The family model's findings about this adult and child.")
     withheld_categories: list[str] | None = None
+
+
+class TieDetailOut(TieOut):
+    evidence_for: list[EvidenceOut] = Field(
+        ..., description="The lines of ``evidence`` that speak for the tie."
+    )
+    evidence_against: list[EvidenceOut] = Field(
+        ..., description="The lines against it, a remark quoted as the agency wrote it."
+    )
+    evidence_neutral: list[EvidenceOut] = Field(..., description="The prior and any decision.")
 
 
 class TiePage(PageMeta):

@@ -152,15 +152,15 @@ def _person(user: Any, reference: str) -> tuple[Person, bool]:
     return person, child
 
 
+def ties_dicts(ties: Iterable[Tie], disclosure: Disclosure) -> list[dict[str, Any]]:
+    """Ties as the API serves them: the people layer's one reading of a tie, through this user's disclosure."""
+    from reunify.app.people.services import ties_read
+
+    return ties_read(list(ties), disclosure)
+
+
 def tie_dict(tie: Tie, disclosure: Disclosure) -> dict[str, Any]:
-    return {
-        "parent_person_id": tie.parent.public_id,
-        "child_person_id": tie.child.public_id,
-        "relationship": tie.relationship,
-        "status": tie.status,
-        "probability": tie.probability,
-        "evidence": disclosure.evidence(tie.evidence),
-    }
+    return ties_dicts([tie], disclosure)[0]
 
 
 def _episode_dict(episode: Any, disclosure: Disclosure, child: bool) -> dict[str, Any]:
@@ -267,12 +267,10 @@ def person_view(user: Any, reference: str, *, explain: bool = True) -> tuple[dic
         "links": links,
         "model_version": explanation.get("model_version", ""),
         "custody": _custody_dict(person_custody(person.public_id), disclosure, child),
-        "ties": [
-            tie_dict(t, disclosure)
-            for t in ties.select_related("parent", "child").order_by(
-                "child__public_id", "parent__public_id", "id"
-            )
-        ],
+        "ties": ties_dicts(
+            ties.select_related("parent", "child").order_by("child__public_id", "parent__public_id", "id"),
+            disclosure,
+        ),
         "flags": [
             {"kind": f.kind, "text": f.text, "record_keys": disclosure.keys(f.record_keys)}
             for f in flags
@@ -303,7 +301,7 @@ def ties_page(
     )
     disclosure = Disclosure.for_user(user)
     count = queryset.count()
-    items = [tie_dict(t, disclosure) for t in queryset[offset : offset + limit]]
+    items = ties_dicts(queryset[offset : offset + limit], disclosure)
     read = Read(sorted({i["child_person_id"] for i in items}), sorted(disclosure.shown))
     return Page(count, limit, offset, items), read
 
@@ -322,9 +320,8 @@ def tie_view(user: Any, parent: str, child: str) -> tuple[dict[str, Any], Read]:
         (parent_person.pk, child_person.pk), f"{parent_person.public_id}/{child_person.public_id}"
     )
     policy.require(user, "person.view_child", target)
-    explanation = tie_explanation(parent_person.public_id, child_person.public_id)
     disclosure = Disclosure.for_user(user)
-    explanation["evidence"] = disclosure.evidence(explanation["evidence"])
+    explanation = tie_explanation(parent_person.public_id, child_person.public_id, disclosure)
     explanation["withheld_categories"] = disclosure.withheld
     return explanation, Read([child_person.public_id], sorted(disclosure.shown))
 
@@ -470,7 +467,7 @@ def review_ties_page(user: Any, limit: int, offset: int) -> tuple[Page, Read]:
     )
     disclosure = Disclosure.for_user(user)
     count = queryset.count()
-    items = [tie_dict(t, disclosure) for t in queryset[offset : offset + limit]]
+    items = ties_dicts(queryset[offset : offset + limit], disclosure)
     read = Read(sorted({i["child_person_id"] for i in items}), sorted(disclosure.shown))
     return Page(count, limit, offset, items), read
 

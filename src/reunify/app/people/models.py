@@ -178,3 +178,7 @@ class PersonFlag(models.Model):
     kind = models.CharField(max_length=40)
     text = models.TextField()
     record_keys = models.JSONField(default=list)
+    #: The other person of the finding (for a tie's flag, the child), so a tie can show the flags about it.
+    other = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="flags_about", null=True, blank=True
+    )

@@ -9,17 +9,20 @@ and a merge keeps the id of the larger side.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import connection, transaction
 from django.db.models import F, Max, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from reunify.app.records.models import Record
 from reunify.linkage.model_store import save_model
@@ -36,6 +39,9 @@ from .models import (
     Tie,
     TieDecision,
 )
+
+if TYPE_CHECKING:
+    from reunify.linkage.ties import TieResult
 
 Progress = Callable[[str, int, int], None]
 
@@ -368,6 +374,17 @@ def ties_link(run: LinkRun, records: list[LinkRecord]) -> int:
 
     person_of = dict(persons_by_record())
     result = link_ties(records, person_of, decisions=tie_decisions_in_force(person_of))
+    return ties_store(run, result)
+
+
+def ties_store(run: LinkRun, result: TieResult) -> int:
+    """Replace the stored ties and tie flags with those of ``result`` (the core's ``TieResult``), for ``run``.
+
+    Apart from ``ties_link`` so that what the app keeps of a tie run does not
+    depend on how the run was made: the ties' evidence line by line, and each
+    flag with the other person it is about (a tie's flag names the child), so
+    a tie can show the flags that sent it to review.
+    """
     pk_of = dict(Person.objects.filter(retired_run__isnull=True).values_list("public_id", "id"))
     with transaction.atomic():
         Tie.objects.all().delete()
@@ -387,6 +404,7 @@ def ties_link(run: LinkRun, records: list[LinkRecord]) -> int:
                             "weight": e.weight,
                             "text": e.text,
                             "record_keys": list(e.record_keys),
+                            **({"reason": e.reason} if e.reason else {}),
                         }
                         for e in tie.evidence
                     ],
@@ -403,6 +421,7 @@ def ties_link(run: LinkRun, records: list[LinkRecord]) -> int:
                     kind=flag.kind,
                     text=flag.text,
                     record_keys=list(flag.record_keys),
+                    other_id=pk_of.get(flag.other) if flag.other else None,
                 )
                 for flag in result.flags
             ],
@@ -742,22 +761,201 @@ def person_explanation(reference: str) -> dict:
     }
 
 
-def tie_explanation(parent: str, child: str) -> dict:
-    """The evidence behind a tie, as the family model recorded it, and any decision about it."""
+# --------------------------------------------------------------------------- reading a tie
+
+#: A flag the family model raises when the records say the adult is a relative rather than the parent.
+POSSIBLE_RELATIVE = "POSSIBLE_RELATIVE"
+#: How a POSSIBLE_RELATIVE flag's text starts; what follows is the reason, quoting the remark when there is one.
+POSSIBLE_RELATIVE_PREFIX = "possible relative, not parent: "
+#: The side a line of evidence is on: for the tie, against it, or neither (the prior, a decision).
+FOR, AGAINST, NEUTRAL = "for", "against", "neutral"
+#: Why a candidate tie waits for a person, most telling first: code -> short label (translated when shown).
+REVIEW_REASONS: dict[str, str] = {
+    "possible_relative": gettext_noop("possible relative, not parent"),
+    "presented_unsupported": gettext_noop("presented as parent, unsupported"),
+    "competing_parent": gettext_noop("competing parent"),
+    "too_young": gettext_noop("too young to be the parent"),
+    "held_by_rule": gettext_noop("held for review by a rule"),
+    "review_band": gettext_noop("the model is unsure (review band)"),
+}
+
+
+class EvidenceFilter(Protocol):
+    """What a reader may see of a tie (``reunify.app.api.disclosure.Disclosure`` is one)."""
+
+    def evidence(self, items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]: ...
+
+    def keys(self, record_keys: Iterable[str]) -> list[str]: ...
+
+    def flag_visible(self, kind: str, record_keys: Iterable[str]) -> bool: ...
+
+
+def evidence_side(line: Mapping[str, Any]) -> str:
+    """Whether a line of evidence speaks for the tie, against it, or neither.
+
+    A line weighs for the tie when its weight is positive and against it when
+    negative, except the prior (where every pair starts, not evidence about
+    this one).  A ``constraint`` line carries weight 0 because it decides the
+    status rather than the probability, but every constraint is a reason the
+    tie was held back (too young to be a parent, a likelier parent, an
+    unsupported presentation), so it is against; so is a ``declared_relation``
+    (the records naming the adult as something other than the parent) at any
+    weight not above 0.  A decision is neither: it is the outcome, not evidence.
+    """
+    kind = str(line.get("kind") or "")
+    weight = float(line.get("weight") or 0.0)
+    if kind == "prior":
+        return NEUTRAL
+    if kind in ("constraint", "declared_relation") and weight <= 0:
+        return AGAINST
+    if weight > 0:
+        return FOR
+    return AGAINST if weight < 0 else NEUTRAL
+
+
+@functools.cache
+def _review_band() -> tuple[float, float]:
+    """The tie probabilities of the review band, as ``ties_link`` runs the family model (its default settings)."""
+    from reunify.linkage.ties import TieSettings
+
+    settings = TieSettings()
+    return settings.review_threshold, settings.probable_threshold
+
+
+def tie_review_reasons(
+    status: str, probability: float, evidence: Sequence[Mapping[str, Any]], flags: Sequence[Mapping[str, Any]]
+) -> list[dict[str, str]]:
+    """Why a candidate tie is in review: one entry per reason (code, label, the records' words), none otherwise.
+
+    Read from what the family model wrote: its flags about the pair and its
+    constraint and declared-relation lines (any line of the records against
+    the adult being the parent reads as "possible relative, not parent", its
+    own words telling a denial from a doubt).  The core marks a constraint
+    only by its wording, so a constraint this does not recognise is still
+    shown, quoted, as "held for review by a rule" rather than lost; and a tie
+    with no other reason (or a probability inside the band) is in the review
+    band.
+    """
+    if status != Tie.CANDIDATE:
+        return []
+    found: dict[str, str] = {}
+    for flag in flags:
+        text = str(flag.get("text") or "")
+        if flag.get("kind") == POSSIBLE_RELATIVE:
+            found.setdefault("possible_relative", text.removeprefix(POSSIBLE_RELATIVE_PREFIX))
+        elif flag.get("kind") == "PRESENTED_AS_PARENT_UNSUPPORTED":
+            found.setdefault("presented_unsupported", text)
+    for line in evidence:
+        kind, text = line.get("kind"), str(line.get("text") or "")
+        if evidence_side(line) != AGAINST:
+            continue
+        reason = str(line.get("reason") or "")
+        if kind == "declared_relation":
+            found.setdefault("possible_relative", text)
+        elif kind == "constraint" and reason in REVIEW_REASONS:
+            # The model names the rule that held the tie; for it, the words need not be read.
+            if reason == "too_young":
+                found.setdefault(reason, next((p for p in text.split("; ") if "too young to be" in p), text))
+            else:
+                found.setdefault(reason, text)
+        elif kind == "constraint":  # stored before the model named its rules: read the words
+            too_young = [part for part in text.split("; ") if "too young to be" in part]
+            if too_young:
+                found.setdefault("too_young", too_young[0])
+            if "relative, not the parent" in text:
+                found.setdefault("possible_relative", text)
+            elif "presented as this child's parent" in text:
+                found.setdefault("presented_unsupported", text)
+            elif "is more likely" in text or "was confirmed as this child's" in text:
+                found.setdefault("competing_parent", text)
+            elif not too_young:
+                found.setdefault("held_by_rule", text)
+    if "too_young" in found and found["too_young"] == found.get("possible_relative"):
+        del found["too_young"]  # the age gap is the whole of the relative's reason: say it once
+    low, high = _review_band()
+    if low <= probability < high or not found:
+        found.setdefault(
+            "review_band", f"probability {probability:.3f}; the review band is [{low:g}, {high:g})"
+        )
+    return [
+        {"code": code, "label": gettext(label), "text": found[code]}
+        for code, label in REVIEW_REASONS.items()
+        if code in found
+    ]
+
+
+def _flags_about(ties: Sequence[Tie]) -> dict[tuple[int, int], list[PersonFlag]]:
+    """(parent pk, child pk) -> the flags about that pair, on either person, in one query."""
+    pairs = {(tie.parent_id, tie.child_id) for tie in ties}
+    persons = {pk for pair in pairs for pk in pair}
+    found: dict[tuple[int, int], list[PersonFlag]] = {pair: [] for pair in pairs}
+    if not pairs:
+        return found
+    rows = PersonFlag.objects.filter(person_id__in=persons, other_id__in=persons).order_by("kind", "id")
+    for flag in rows:
+        for pair in ((flag.person_id, flag.other_id), (flag.other_id, flag.person_id)):
+            if pair in found:
+                found[pair].append(flag)
+                break
+    return found
+
+
+def ties_read(ties: Sequence[Tie], disclosure: EvidenceFilter | None = None) -> list[dict[str, Any]]:
+    """Each tie as every channel shows it (queue, tie detail, API, command): the one reading of a stored tie.
+
+    Evidence lines carry their ``side`` and are also grouped into
+    ``evidence_for``, ``evidence_against`` and ``evidence_neutral`` (the
+    prior, a decision); ``review_reasons`` says why a candidate waits for a
+    person; ``flags`` are the family model's findings about the pair.  With
+    a ``disclosure``, what it withholds (DNA lines, flags and record keys) is
+    left out *before* the reasons are read, so a reason never tells what a
+    line withheld would have.  ``ties`` need ``parent`` and ``child`` loaded.
+    """
+    flags_of = _flags_about(ties)
+    read = []
+    for tie in ties:
+        lines = (
+            disclosure.evidence(tie.evidence) if disclosure is not None else [dict(e) for e in tie.evidence]
+        )
+        evidence = [{**line, "side": evidence_side(line)} for line in lines]
+        flags = [
+            {
+                "kind": flag.kind,
+                "text": flag.text,
+                "record_keys": disclosure.keys(flag.record_keys) if disclosure else list(flag.record_keys),
+            }
+            for flag in flags_of[(tie.parent_id, tie.child_id)]
+            if disclosure is None or disclosure.flag_visible(flag.kind, flag.record_keys)
+        ]
+        read.append(
+            {
+                "parent_person_id": tie.parent.public_id,
+                "child_person_id": tie.child.public_id,
+                "relationship": tie.relationship,
+                "status": tie.status,
+                "probability": tie.probability,
+                "evidence": evidence,
+                "evidence_for": [line for line in evidence if line["side"] == FOR],
+                "evidence_against": [line for line in evidence if line["side"] == AGAINST],
+                "evidence_neutral": [line for line in evidence if line["side"] == NEUTRAL],
+                "review_reasons": tie_review_reasons(tie.status, tie.probability, evidence, flags),
+                "flags": flags,
+            }
+        )
+    return read
+
+
+def tie_explanation(parent: str, child: str, disclosure: EvidenceFilter | None = None) -> dict:
+    """The evidence behind a tie, for it and against it, why it is in review, and any decision about it."""
     parent_person, child_person = resolve_person(parent), resolve_person(child)
-    tie = Tie.objects.filter(parent=parent_person, child=child_person).first()
+    tie = (
+        Tie.objects.select_related("parent", "child").filter(parent=parent_person, child=child_person).first()
+    )
     if tie is None:
         raise LookupError(
             f"no tie is held between {parent_person.public_id} (parent) and {child_person.public_id} (child)"
         )
-    return {
-        "parent_person_id": parent_person.public_id,
-        "child_person_id": child_person.public_id,
-        "relationship": tie.relationship,
-        "status": tie.status,
-        "probability": tie.probability,
-        "evidence": tie.evidence,
-    }
+    return ties_read([tie], disclosure)[0]
 
 
 def person_decisions_apply(progress: Progress | None = None) -> dict:

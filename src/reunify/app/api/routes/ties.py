@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from .. import selectors
-from ..schemas import TieOut, TiePage, TieStatus
+from ..schemas import TieDetailOut, TiePage, TieStatus
 from . import READ_ERRORS, PageIn, audit_read
 
 router = Router(tags=["ties"])
@@ -30,9 +30,9 @@ def ties_list(
     return result.as_dict()
 
 
-@router.get("/{parent}/{child}", response={200: TieOut, **READ_ERRORS}, summary="One tie")
+@router.get("/{parent}/{child}", response={200: TieDetailOut, **READ_ERRORS}, summary="One tie")
 def tie_detail(request: HttpRequest, parent: str, child: str) -> Any:
-    """The evidence behind a tie, line by line with its weight, and any decision about it."""
+    """The evidence behind a tie, line by line with its weight, for it and against it; why it is in review."""
     data, read = selectors.tie_view(request.user, parent, child)
     audit_read(request, "api.tie.view", "tie", f"{data['parent_person_id']}/{data['child_person_id']}", read)
     return data
