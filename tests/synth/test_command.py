@@ -66,7 +66,8 @@ def test_config_file_and_flags(tmp_path: Path) -> None:
     assert data["config"]["noise"] == 2.0
     assert data["config"]["broken_rate"] == 0.2
     kinds = data["counts"]["families_by_kind"]
-    assert kinds["separated"] == 0 and kinds["single_adult"] > 15  # 1.0 of 1.41 after normalising
+    # 1.0 of 1.45 after normalising: about 21 of 30, loosely (a binomial draw)
+    assert kinds["separated"] == 0 and kinds["single_adult"] > 12
 
 
 def test_flags_override_the_config_file(tmp_path: Path) -> None:

@@ -227,10 +227,12 @@ def test_a_single_kind_has_no_family_truth(tmp_path: Path, kind: str) -> None:
         f"share_{k}": 0.0
         for k in (
             "separated", "released_together", "one_parent_prosecuted", "uac_alone",
-            "single_adult", "false_parent",
+            "single_adult", "false_parent", "relative_unit",
         )
     }  # fmt: skip
     shares[f"share_{kind}"] = 1.0
+    # lone children whose parent is in the feeds do have a tie (see test_phenomena.py)
+    shares["lone_child_parent_in_feeds"] = 0.0
     summary = generate_scenario(tmp_path, 80, 2, SynthConfig.from_mapping(shares))
     assert summary.families_by_kind[kind] == 80
     assert summary.ties == 0 and summary.separations == 0

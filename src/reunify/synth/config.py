@@ -34,6 +34,9 @@ class SynthConfig:
     share_uac_alone: float = 0.13
     share_single_adult: float = 0.14
     share_false_parent: float = 0.03
+    # A child (or two siblings) travelling with an aunt, uncle, grandparent,
+    # adult sibling or cousin: no parent in the unit, so no tie and no separation.
+    share_relative_unit: float = 0.04
 
     # ------------------------------------------------------------------ family make-up
     two_parent_separated_rate: float = 0.06
@@ -45,6 +48,23 @@ class SynthConfig:
     same_name_rate: float = 0.012
     repeat_crosser_rate: float = 0.05
     uac_repeat_rate: float = 0.03
+    # An extra adult relative (grandmother, adult sibling, aunt) in an ordinary
+    # family unit (separated or released together): ties and separations stay
+    # those of the real parents.
+    relative_with_parent_rate: float = 0.03
+    # How the rows of a relative unit say (or do not say) that the adult is not a parent.
+    relative_group_rate: float = 0.6  # recorded as a family unit (shared family_group_id)
+    relative_head_rate: float = 0.35  # ... with the relative as HEAD rather than OTHER
+    relative_remark_rate: float = 0.4  # free-text remark: NOT PARENT, VIAJA CON SU TIA, ...
+    relative_stated_other_rate: float = 0.4  # the child names the relative, relationship OTHER
+    relative_stated_real_parent_rate: float = 0.35  # the child names its real mother/father
+    relative_parent_in_feeds_rate: float = 0.2  # that real parent is a person in the feeds
+    relative_released_together_rate: float = 0.3  # released with the child (else child to ORR)
+    # Unaccompanied children whose parent is a person in the feeds who crossed
+    # apart (earlier, later, or already in the country): a tie, no separation.
+    lone_child_parent_in_feeds: float = 0.15
+    # A child with two parents in the feeds names only one of them.
+    one_parent_named_rate: float = 0.3
 
     # ------------------------------------------------------------------ timing
     zero_tolerance_density: float = 2.5
@@ -60,7 +80,10 @@ class SynthConfig:
     # ------------------------------------------------------------------ other feeds
     dna_test_rate: float = 0.55
     dna_inconclusive_rate: float = 0.06
-    false_parent_dna_rate: float = 0.85
+    # 2018 reviews: some fraudulent units were found by DNA exclusion, most had
+    # no contrary evidence at all.
+    false_parent_dna_rate: float = 0.3
+    false_parent_flagged_rate: float = 0.3  # FRAUD_SUSPECTED, a contrary remark or OTHER
     court_finding_rate: float = 0.06
     court_finding_before_share: float = 0.4
     ngo_locate_rate: float = 0.7
@@ -70,12 +93,17 @@ class SynthConfig:
     # ------------------------------------------------------------------ delivery
     second_sequence_rate: float = 0.07
     broken_rate: float = 0.005
+    # Share of the protected CBP rows of separated families written malformed
+    # anyway; the separation stays in the truth only when another well-formed
+    # row (USMS arrest_event_id, ORR apprehension_event_id) names the event.
+    broken_protected_cbp_rate: float = 0.0
     noise: float = 1.0
 
     # ------------------------------------------------------------------ messiness (x noise)
     drop_second_surname: float = _mess(0.2)
     drop_second_given: float = _mess(0.15)
     swap_given_family: float = _mess(0.02)
+    swap_given_family_orr: float = _mess(0.02)  # the same, in ORR's first_name/last_name
     particle_merge: float = _mess(0.35)
     mayan_variant: float = _mess(0.3)
     typo: float = _mess(0.03)
@@ -107,12 +135,27 @@ class SynthConfig:
     # The hard tail: FNU for an unknown first name, the whole name in one field,
     # 1900-01-01 as an unknown adult birth date (all well-formed, all real).
     hard_tail: float = _mess(0.003)
+    # Free-text names (NGO parent_name, court subject_name, DNA adult_name).
+    free_text_one_surname: float = _mess(0.3)
+    free_text_dob_blank: float = _mess(0.4)  # NGO parent_dob, court subject_dob
+    free_text_typo: float = _mess(0.08)
+
+    # ------------------------------------------------------------------ population
+    # "default" or "alt": a different pool of given names and surnames, to show
+    # whether anything downstream is fitted to the default names.
+    name_pool: str = "default"
+    # Weights over pools.COUNTRIES (GT, HN, SV, MX, EC, NI), e.g. mostly Honduran.
+    country_weights: tuple[float, ...] = (42.0, 33.0, 12.0, 8.0, 3.0, 2.0)
 
     def validate(self) -> None:
         """Refuse values that cannot be probabilities or weights, naming the field."""
         for item in dataclasses.fields(self):
             value = getattr(self, item.name)
-            if isinstance(value, tuple):
+            if item.name in STRING_FIELDS:
+                if value not in STRING_FIELDS[item.name]:
+                    choices = ", ".join(STRING_FIELDS[item.name])
+                    raise ValueError(f"{item.name} must be one of {choices}, got {value!r}")
+            elif isinstance(value, tuple):
                 if not value or any(w < 0 for w in value) or sum(value) <= 0:
                     raise ValueError(f"{item.name}: weights must be non-negative, not all zero")
             elif item.name == "noise" or item.name == "zero_tolerance_density":
@@ -125,6 +168,8 @@ class SynthConfig:
                 "outcome weights need 5 values: REUNIFIED, PARENT_REMOVED, PARENT_DECLINED, "
                 "RELEASED_TO_SPONSOR, APART"
             )
+        if len(self.country_weights) != len(COUNTRY_ORDER):
+            raise ValueError(f"country_weights needs {len(COUNTRY_ORDER)} values: {', '.join(COUNTRY_ORDER)}")
         shares = [getattr(self, name) for name in KIND_SHARE_FIELDS]
         if sum(shares) <= 0:
             raise ValueError("at least one scenario share must be positive")
@@ -160,7 +205,11 @@ class SynthConfig:
             if name not in known:
                 raise ValueError(f"unknown SynthConfig field {name!r}")
             current = getattr(base, name)
-            if isinstance(current, tuple):
+            if name in STRING_FIELDS:
+                if not isinstance(value, str):
+                    raise ValueError(f"{name} must be a string, got {value!r}")
+                changes[name] = value
+            elif isinstance(current, tuple):
                 if not isinstance(value, list | tuple):
                     raise ValueError(f"{name} must be a list of numbers")
                 changes[name] = tuple(float(v) for v in value)
@@ -188,6 +237,7 @@ KIND_SHARE_FIELDS = (
     "share_uac_alone",
     "share_single_adult",
     "share_false_parent",
+    "share_relative_unit",
 )
 
 #: Scenario kinds, in the order of ``KIND_SHARE_FIELDS``.
@@ -198,7 +248,14 @@ KINDS = (
     "uac_alone",
     "single_adult",
     "false_parent",
+    "relative_unit",
 )
+
+#: Fields holding a word rather than a number, with the words they accept.
+STRING_FIELDS: dict[str, tuple[str, ...]] = {"name_pool": ("default", "alt")}
+
+#: The countries ``country_weights`` weighs, in the order of ``pools.COUNTRIES``.
+COUNTRY_ORDER = ("GT", "HN", "SV", "MX", "EC", "NI")
 
 #: The planned outcome each position of ``outcome_weights_*`` stands for.
 OUTCOME_WEIGHT_ORDER = (

@@ -19,15 +19,19 @@ from dataclasses import dataclass, field
 
 from .config import SynthConfig
 from .pools import (
-    COUNTRY_OF_ORIGIN,
+    ALT_FEMALE_GIVEN,
+    ALT_MALE_GIVEN,
+    ALT_MAYAN_SURNAMES,
+    ALT_SURNAMES,
     FEMALE_GIVEN,
     MALE_GIVEN,
     MAYAN_LANGUAGES,
     MAYAN_SURNAME_SET,
     MAYAN_SURNAMES,
-    MAYAN_VARIANTS,
     SPANISH_SURNAMES,
     Weighted,
+    country_pool,
+    mayan_spellings,
     plain_upper,
     strip_accents,
 )
@@ -52,6 +56,10 @@ class Person:
     ok_rows: int = 0
     rows: int = 0
     written: dict[str, tuple] = field(default_factory=dict)
+    #: Event ids named by this person's well-formed rows (CBP event_id, USMS
+    #: arrest_event_id, ORR apprehension_event_id): the evidence EXPORTS.md
+    #: asks of a separation.
+    events: set[str] = field(default_factory=set)
 
     @property
     def is_male(self) -> bool:
@@ -71,6 +79,12 @@ class People:
         self._fin = 1_100_000_000
         self._recent_names: deque[tuple[str, tuple[str, ...], tuple[str, ...]]] = deque(maxlen=600)
         self.recent_a_numbers: deque[str] = deque(maxlen=600)
+        alt = cfg.name_pool == "alt"
+        self._male = ALT_MALE_GIVEN if alt else MALE_GIVEN
+        self._female = ALT_FEMALE_GIVEN if alt else FEMALE_GIVEN
+        self._surnames = ALT_SURNAMES if alt else SPANISH_SURNAMES
+        self._mayan = ALT_MAYAN_SURNAMES if alt else MAYAN_SURNAMES
+        self._countries = country_pool(cfg.country_weights)
 
     # ------------------------------------------------------------------ identifiers
     def new_a_number(self, old: bool = False) -> str:
@@ -88,8 +102,8 @@ class People:
 
     # ------------------------------------------------------------------ names
     def country(self) -> str:
-        """A country of origin, by the shares of 2018."""
-        return COUNTRY_OF_ORIGIN.pick(self.rng)
+        """A country of origin, by ``country_weights`` (default: the shares of 2018)."""
+        return self._countries.pick(self.rng)
 
     def is_mayan(self, country: str) -> bool:
         """Whether a family from this country carries Mayan-language names."""
@@ -98,8 +112,8 @@ class People:
     def surname(self, mayan: bool) -> str:
         """One surname; Mayan families mostly carry Mayan ones."""
         if mayan and self.rng.random() < 0.7:
-            return MAYAN_SURNAMES.pick(self.rng)
-        return SPANISH_SURNAMES.pick(self.rng)
+            return self._mayan.pick(self.rng)
+        return self._surnames.pick(self.rng)
 
     def surname_pair(self, mayan: bool) -> tuple[str, str]:
         """Father's first and mother's first surname of someone's own parents."""
@@ -111,7 +125,7 @@ class People:
 
     def given(self, sex: str, avoid: tuple[str, ...] = ()) -> tuple[str, ...]:
         """One or two given names; ``avoid`` keeps twins and siblings apart."""
-        pool: Weighted = MALE_GIVEN if sex == "M" else FEMALE_GIVEN
+        pool: Weighted = self._male if sex == "M" else self._female
         for _ in range(8):
             first = pool.pick(self.rng)
             names: tuple[str, ...]
@@ -202,12 +216,15 @@ class Scribe:
         return given, surnames
 
     def mayan_variant(self, upper: str) -> str:
-        """One transcription change that applies to this (uppercase) name, if any."""
-        options = [(a, b) for a, b in MAYAN_VARIANTS if a in upper]
+        """Another spelling of this (uppercase) Mayan name: usually one habit, sometimes two.
+
+        Drawn afresh at each writing, so one person's surname takes several
+        spellings across the feeds (CHOC, CHOOC, XOC; TZUL, TZUUL; KOJ, COJ).
+        """
+        options = mayan_spellings(upper, 1 if self.rng.random() < 0.7 else 2)
         if not options:
             return upper
-        a, b = options[self.rng.randrange(len(options))]
-        return upper.replace(a, b, 1)
+        return options[self.rng.randrange(len(options))]
 
     def typo(self, text: str) -> str:
         """A plain typing error: substitution, deletion, transposition or a doubled letter."""
@@ -283,18 +300,30 @@ class Scribe:
             first, last = strip_accents(first), strip_accents(last)
         if rng.random() < cfg.orr_all_caps:
             first, last = first.upper(), last.upper()
-        if rng.random() < cfg.swap_given_family:
+        if rng.random() < cfg.swap_given_family_orr:
             first, last = last, first
         return first, last
 
-    def free_name(self, person: Person, upper: bool = False, accents: bool = True) -> str:
-        """``First Last`` as free text (court, NGO, DNA kit): often partial."""
-        rng = self.rng
+    def free_name(
+        self, person: Person, upper: bool = False, accents: bool = True, subject: bool = False
+    ) -> str:
+        """``First Last`` as free text (court, NGO, DNA kit): often partial.
+
+        ``subject`` marks the name the row is about (NGO ``parent_name``, court
+        ``subject_name``, DNA ``adult_name``): typed by someone far from the
+        agencies' systems, it carries one surname only and typos at their own
+        rates (``free_text_one_surname``, ``free_text_typo``).
+        """
+        rng, cfg = self.rng, self.cfg
         given, surnames = self._parts(person)
         if rng.random() < 0.3:
             given = given[:1]
+        if subject and len(surnames) == 2 and rng.random() < cfg.free_text_one_surname:
+            surnames = surnames[1:] if rng.random() < 0.15 else surnames[:1]
         text = " ".join(given + surnames)
-        if rng.random() < self.cfg.typo:
+        if rng.random() < cfg.typo:
+            text = self.typo(text)
+        if subject and rng.random() < cfg.free_text_typo:
             text = self.typo(text)
         if upper:
             return plain_upper(text)

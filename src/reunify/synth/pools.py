@@ -133,25 +133,165 @@ MAYAN_SURNAMES = Weighted(
     )
 )
 
-MAYAN_SURNAME_SET = frozenset(MAYAN_SURNAMES.items)
+# ---------------------------------------------------------------------- the "alt" pool
+# A second population (SynthConfig.name_pool = "alt"), disjoint from the pools
+# above: other common Central American, Mexican and Andean given names, more
+# Indigenous surnames (Nahua, Mixtec and Zapotec Mexico; Kichwa and Cañari
+# Ecuador; Lenca Honduras) and other Mayan surnames.  A matcher that only works
+# on the default pool (a lexicon of its names, frequencies fitted to them)
+# shows it here.
+
+ALT_MALE_GIVEN = Weighted(
+    _parse(
+        """
+    Wilfredo:40 Alexis:35 Yonatan:30 Lenin:20 Nehemías:20 Edgar:30
+    Omar:28 Iván:26 Hermelindo:6 Darío:18 Erasmo:10 Abelardo:10
+    Cristóbal:14 Emanuel:22 Ezequiel:18 Geovanny:16 Jhonny:12 Kelvin:20 Luciano:10
+    Marlon:24 Néstor:16 Oswaldo:18 Rudy:14 Salvador:22 Teófilo:8
+    Ulises:12 Vladimir:10 Wiliam:14 Yordi:10 Abner:10 Bairon:8 Ciriaco:6 Dimas:8
+    Eusebio:8 Fausto:8 Genaro:10 Horacio:8 Inocente:6 Jeremías:10 Lucas:16 Maximiliano:8
+    Nicolás:18 Octavio:10 Porfirio:6 Quirino:4 Reynaldo:14 Silvestre:8 Timoteo:6 Urbano:4
+    Valentín:10 Wenceslao:4 Yeferson:10 Zenón:4 Arturo:20 Benjamín:14 Camilo:12 Deybi:6
+    Emilio:16 Felipe:20 Gregorio:10 Hipólito:6 Isidro:10 Joaquín:14 Leandro:10 Marcelo:10
+    Norberto:8 Orlando:18 Plutarco:3 Ramiro:10 Vicente:16
+    Wuilian:6 Yuri:6 Anselmo:6 Bartolomé:6 Celso:6 Demetrio:6 Efrén:8 Faustino:6
+    Gumercindo:3 Higinio:4 Jacobo:6 Leopoldo:6 Macario:4 Nazario:4 Onofre:3 Próspero:3
+    Rosalío:3 Serapio:3 Tiburcio:3 Ubaldo:3 Venancio:3 Wilder:8 Xavier:8
+    """
+    )
+)
+
+ALT_FEMALE_GIVEN = Weighted(
+    _parse(
+        """
+    Rosmery:20 Yessica:30 Lorena:30 Marlen:24 Nelly:20
+    Odalys:16 Roxana:24 Suyapa:26 Tatiana:16 Yadira:20
+    Zoraida:10 Adela:14 Berta:14 Consuelo:14 Dora:18 Edith:18 Fabiola:16 Gisela:14
+    Hilda:16 Inés:14 Jimena:12 Keila:12 Lilibeth:10 Mirna:20 Nelsy:10 Olivia:16
+    Paula:18 Raquel:18 Stefany:14 Tania:16 Ursula:6 Vanessa:22 Yamileth:14 Zaida:8
+    Amalia:10 Beatriz:16 Carolina:24 Diana:24 Erika:18 Flora:10 Graciela:12 Herminia:8
+    Irene:12 Jovita:6 Lucrecia:8 Marcela:14 Natalia:16 Ofelia:8 Perla:10 Rocío:14
+    Soledad:10 Tomasa:8 Virginia:10 Xochitl:8 Yanira:10 Aurelia:6 Bernarda:4 Cleotilde:4
+    Dolores:10 Esperanza:12 Felícitas:4 Gumersinda:3 Hortensia:6 Ignacia:4 Justina:6
+    Leonor:8 Micaela:8 Nicolasa:4 Otilia:6 Pascuala:6 Quirina:3 Rufina:6 Sebastiana:6
+    Tiburcia:3 Valentina:14 Wilma:8 Zenaida:6 Anabel:10 Cindy:12
+    """
+    )
+)
+
+ALT_SURNAMES = Weighted(
+    _parse(
+        """
+    Villanueva:50 Mendieta:40 Palencia:35 Arriaga:35 Barrera:40 Cordero:35 Durán:40
+    Escalón:20 Fonseca:30 Gálvez:30 Hurtarte:10 Iraheta:25 Jurado:20 Leiva:35 Machado:25
+    Nájera:25 Olivares:25 Pavón:25 Quevedo:15 Rendón:20 Segovia:20 Tovar:20 Umaña:25
+    Vallecillo:20 Zambrano:25 Aceituno:15 Bustillo:20 Cálix:20 Discua:15 Erazo:20
+    Fiallos:12 Hándal:10 Izaguirre:15 Lagos:20 Mondragón:20 Nieto:20
+    Oyuela:12 Peralta:25 Sauceda:20 Trochez:15 Varela:25 Zerón:10
+    Alemán:20 Bueso:15 Colindres:15 Dubón:12 Escoto:15 Guardado:20
+    Henríquez:25 Irías:10 Jovel:12 Landaverde:15 Menjívar:25 Orantes:15
+    Pleitez:12 Rauda:10 Serpas:12 Tejeda:15 Ventura:20 Zaldaña:10 De_la_Rosa:15
+    Del_Río:10 De_la_O:8 Delgado:25 Bravo:20 Cisneros:20 Espinal:15 Franco:20 Gallardo:15
+    Huerta:15 Ibarra:20 Lozano:20 Meléndez:25 Nava:15 Olmos:10 Pantoja:10 Quiroz:15
+    Salinas:20 Treviño:15 Uribe:12 Villegas:15 Zapata:20 Arellano:15 Becerra:15 Cervantes:20
+    Quispe:20 Guamán:20 Pichisaca:10 Tenesaca:10 Quizhpi:12 Zhunio:8 Naula:10 Duchi:8
+    Morocho:12 Lema:10 Chimbo:8 Guallpa:8 Tacuri:8 Sisalima:6 Zhagui:6 Lojano:8 Yupanqui:6
+    Tituaña:6 Cuautle:8 Tlatelpa:6 Tepale:6 Xicohténcatl:4 Cuatecontzi:4 Tecpanécatl:3
+    Ixtlahuaca:3 Nahuatlato:2 Tzompa:4 Cuapio:4 Toxqui:4 Xochipa:3 Coyotl:4 Tlaseca:4
+    Matamoros:10 Chirinos:8 Nataren:6 Mazzini:3 Posas:8 Cacho:6
+    """
+    )
+)
+
+ALT_MAYAN_SURNAMES = Weighted(
+    _parse(
+        """
+    Tay:6 Sacalxot:4 Tzoy:5 Ajú:4 Chanchavac:3 Cumes:5 Ixtamer:2 Tzic:4
+    Cotzajay:3 Sucuquí:2 Chuc:5 Canil:4 Tohom:4 Xoy:4 Chacaj:3 Tuyuc:4 Yaxón:3 Ajtún:3
+    Ixbalán:2 Quisquiná:2 Ajcalón:2 Tumax:3 Lacán:3 Chojolán:3 Tzunux:2 Chumín:3 Boc:3
+    Chitic:3 Ixcayau:2 Cuxulic:2 Sian:3 Pirir:3 Sajché:2 Ajquijay:2 Coyoy:4 Tezen:3
+    Chaclán:2 Choxom:2 Sisimit:2 Ajtzalam:2 Queché:3 Colop:3 Tiney:3 Joj:4 Koj:4
+    Kuk:3 Tzuj:3 Yool:2 Caj:4 Moo:3 Chel:3 Akab:2 Balam:4 Canek:3
+    """
+    )
+)
+
+MAYAN_SURNAME_SET = frozenset(MAYAN_SURNAMES.items) | frozenset(ALT_MAYAN_SURNAMES.items)
 
 PARTICLE_STARTS = ("De ", "Del ")
 
-# Mayan-language transcriptions that agents write differently (rule: from, to).
-MAYAN_VARIANTS = (
-    ("X", "SH"),
-    ("X", "J"),
-    ("QU", "K"),
-    ("QU", "C"),
-    ("C", "K"),
-    ("K", "Q"),
-    ("TZ", "Z"),
-    ("TZ", "TS"),
-    ("AA", "A"),
-    ("W", "GU"),
-    ("GU", "W"),
-    ("OO", "O"),
-)
+
+_VOWELS = "AEIOU"
+
+
+def _mayan_rules(word: str) -> list[str]:
+    """Every spelling one transcription habit makes of ``word`` (UPPERCASE, no accents).
+
+    The habits are those of agents writing Mayan-language names by ear or
+    between the old Spanish-based and the unified alphabets: ``CH``/``X``/``SH``,
+    long vowels written double or single (CHOC/CHOOC, CAAL/CAL), ``C``/``K``/``QU``
+    for the same stop (COJ/KOJ, QUEJ/KEJ), ``TZ``/``TS``/``Z``, ``W``/``GU``/``HU``,
+    a final ``J`` heard as ``H`` and a final ``Y`` written ``I``.
+    """
+    out: list[str] = []
+    n = len(word)
+    for i, ch in enumerate(word):
+        nxt = word[i + 1] if i + 1 < n else ""
+        head, tail = word[:i], word[i + 1 :]
+        if word.startswith("CH", i):
+            out.append(head + "X" + word[i + 2 :])
+        elif ch == "X":
+            out.append(head + "CH" + tail)
+            out.append(head + "SH" + tail)
+        elif ch == "C" and nxt != "H" and (nxt == "" or nxt in "AOU" or nxt not in _VOWELS):
+            out.append(head + "K" + tail)
+        elif ch == "K" and (nxt == "" or nxt in "AOU"):
+            out.append(head + "C" + tail)
+            out.append(head + "Q" + tail)
+        elif ch == "K" and nxt in "EI":
+            out.append(head + "QU" + tail)
+        elif word.startswith("QU", i) and i + 2 < n and word[i + 2] in "EI":
+            out.append(head + "K" + word[i + 2 :])
+        elif word.startswith("TZ", i):
+            out.append(head + "TS" + word[i + 2 :])
+            out.append(head + "Z" + word[i + 2 :])
+        elif ch == "W":
+            out.append(head + "GU" + tail)
+            out.append(head + "HU" + tail)
+        elif ch == "J" and nxt == "":
+            out.append(head + "H")
+        elif ch == "Y" and nxt == "" and i > 0:
+            out.append(head + "I")
+        if ch in _VOWELS:
+            if nxt == ch:
+                out.append(head + tail)  # a long vowel written single
+            elif (
+                i > 0
+                and word[i - 1] != ch
+                and nxt
+                and nxt not in _VOWELS
+                and not any(v in tail for v in _VOWELS)
+            ):
+                out.append(head + ch + ch + tail)  # the last vowel, written long
+    return [w for w in out if w != word and len(w) >= 2]
+
+
+@lru_cache(maxsize=8192)
+def mayan_spellings(word: str, steps: int = 2) -> tuple[str, ...]:
+    """Other spellings of a Mayan surname: up to ``steps`` (1 or 2) transcription habits.
+
+    One person's surname comes out several ways across the feeds (CHOC, CHOOC,
+    XOC, XOOC), as it did when each agent wrote it down by ear.
+    """
+    first = _mayan_rules(word)
+    seen = dict.fromkeys(first)
+    if steps < 2:
+        return tuple(seen)
+    for variant in first:
+        for second in _mayan_rules(variant):
+            if second != word:
+                seen.setdefault(second)
+    return tuple(seen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +378,11 @@ COUNTRIES = {
     "NI": Country("NI", "Nicaragua", "Nicaragua", "+505", 8, ("Managua", "Chinandega", "León")),
 }
 
-COUNTRY_OF_ORIGIN = Weighted(_parse("GT:42 HN:33 SV:12 MX:8 EC:3 NI:2"))
+
+def country_pool(weights: tuple[float, ...]) -> Weighted:
+    """Countries of origin weighed by ``SynthConfig.country_weights`` (in ``COUNTRIES`` order)."""
+    return Weighted(list(zip(COUNTRIES, weights, strict=True)))
+
 
 MAYAN_LANGUAGES = Weighted(_parse("K'iche':35 Q'eqchi':25 Mam:25 Kaqchikel:10 Q'anjob'al:5"))
 

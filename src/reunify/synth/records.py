@@ -61,6 +61,9 @@ class Emitter:
         self._rows_all = 0
         self._rows_breakable = 0
         self._broken_rows = 0
+        #: The newest well-formed version of the last record emitted (None when
+        #: it was broken or not delivered): what the truth may quote of it.
+        self.last_row: dict[str, Any] | None = None
 
     # ------------------------------------------------------------------ core
     def emit(
@@ -70,13 +73,18 @@ class Emitter:
         person: Person,
         versions: list[Version],
         protect: bool = False,
+        force_broken: bool = False,
     ) -> bool:
         """Deliver one record; returns whether it was delivered at all.
 
         ``protect`` keeps a record well-formed because the truth files quote
         it (the ORR discharge of a reunification, the stay of a removal).
+        ``force_broken`` writes it malformed whatever the rates say (a protected
+        CBP row broken at ``broken_protected_cbp_rate``); such rows stay out of
+        the running ``broken_rate`` target, which keeps its own meaning.
         """
         rng = self.rng
+        self.last_row = None
         schedule = self.schedules[feed]
         slots: list[tuple[int, dict[str, Any]]] = []
         for known_at, row in versions:
@@ -97,6 +105,9 @@ class Emitter:
         self._rows_all += count
         if not protect:
             self._rows_breakable += count
+        if force_broken:
+            self._emit_broken(feed, key, person, slots[-1], counted=False)
+            return True
         if not protect and self.cfg.broken_rate > 0:
             # Protected records cannot break, and their share drifts over the
             # period, so aim at the running target: the configured share of all
@@ -115,9 +126,17 @@ class Emitter:
         person.rows += len(slots)
         person.ok_rows += len(slots)
         self.write_person(key, person.pid, "N")
+        self.last_row = slots[-1][1]
         return True
 
-    def _emit_broken(self, feed: str, key: str, person: Person, slot: tuple[int, dict[str, Any]]) -> None:
+    def _emit_broken(
+        self,
+        feed: str,
+        key: str,
+        person: Person,
+        slot: tuple[int, dict[str, Any]],
+        counted: bool = True,
+    ) -> None:
         """Write the record once, broken; one in twelve as a duplicate pair in one file."""
         rng = self.rng
         index, row = slot
@@ -142,7 +161,8 @@ class Emitter:
             self.files.write(feed, index, seq, good, note=(key, "duplicate_record_id", 2), defer=True)
             rows = 2
         person.rows += rows
-        self._broken_rows += rows
+        if counted:
+            self._broken_rows += rows
         self.malformed_records[feed] += 1
         self.write_person(key, person.pid, "Y")
 

@@ -20,7 +20,9 @@ from .clock import (
     COURT_ORDER,
     DATA_END,
     DAY,
+    FIRST_APPREHENSION,
     HOUR,
+    LAST_APPREHENSION,
     MINUTE,
     SEPARATED_COLUMN_FROM,
     SEPARATED_KEY_FROM,
@@ -56,6 +58,7 @@ from .pools import (
     US_CITIES,
     Station,
     Weighted,
+    plain_upper,
 )
 from .records import Emitter
 
@@ -104,6 +107,45 @@ class ChildCare:
     discharged: dt.datetime | None
     discharge_type: str | None
     uac_id: str
+
+
+@dataclass(slots=True)
+class Relative:
+    """An adult relative travelling with children who are not theirs.
+
+    ``parent_of`` and ``child_of`` hold the family members the relative is a
+    parent or a child of (a grandparent is the parent's parent, an adult
+    sibling the parent's child): those ties are real and go into the truth.
+    """
+
+    person: Person
+    role: str  # AUNT, UNCLE, GRANDMOTHER, GRANDFATHER, BROTHER, SISTER, COUSIN
+    parent_of: list[Person]
+    child_of: list[Person]
+    maternal: bool = False  # kin through the mother (a maternal aunt), for the remarks
+
+
+#: Who travels with a child in a relative unit (rough shares).
+_RELATIVE_ROLES = Weighted(
+    [("AUNT", 24), ("UNCLE", 20), ("GRANDMOTHER", 20), ("GRANDFATHER", 5), ("BROTHER", 10),
+     ("SISTER", 10), ("COUSIN", 11)]
+)  # fmt: skip
+#: The extra adult in an ordinary family unit.
+_WITH_PARENT_ROLES = Weighted([("GRANDMOTHER", 45), ("SISTER", 15), ("BROTHER", 15), ("AUNT", 25)])
+#: How a relation is written in an English remark, and in a Spanish one.
+_REL_EN = {
+    "AUNT": ("AUNT", "AUNT", "{side} AUNT", "TIA/AUNT"),
+    "UNCLE": ("UNCLE", "UNCLE", "{side} UNCLE"),
+    "GRANDMOTHER": ("GRANDMOTHER", "GRANDMA", "GRAND MOTHER"),
+    "GRANDFATHER": ("GRANDFATHER", "GRANDPA"),
+    "BROTHER": ("OLDER BROTHER", "BROTHER", "ADULT BROTHER", "BROTHER (18+)"),
+    "SISTER": ("OLDER SISTER", "SISTER", "ADULT SISTER"),
+    "COUSIN": ("COUSIN", "ADULT COUSIN"),
+}
+_REL_ES = {
+    "AUNT": "TIA", "UNCLE": "TIO", "GRANDMOTHER": "ABUELA", "GRANDFATHER": "ABUELO",
+    "BROTHER": "HERMANO", "SISTER": "HERMANA", "COUSIN": "PRIMO",
+}  # fmt: skip
 
 
 def _clip(moment: dt.datetime | None) -> dt.datetime | None:
@@ -186,6 +228,16 @@ class World:
 
     def _finish_family(self, persons: list[Person]) -> None:
         self.persons += sum(1 for p in persons if p.rows)
+
+    def _note_event(self, person: Person, column: str) -> None:
+        """Remember the event the record just emitted names, if it came out well-formed.
+
+        Read from the newest delivered version, so the truth follows what the
+        feeds finally say (a broken row names nothing, a blanked id neither).
+        """
+        row = self.emitter.last_row
+        if row is not None and row.get(column):
+            person.events.add(row[column])
 
     def _tie(self, parent: Person, child: Person) -> None:
         if parent.ok_rows and child.ok_rows:
@@ -355,7 +407,11 @@ class World:
                 early.update(first)
             versions.append((processed, early))
         versions.append((transferred_at or processed, row))
-        self.emitter.emit(CBP, record_id, person, versions, protect)
+        broken = (
+            protect and cfg.broken_protected_cbp_rate > 0 and rng.random() < cfg.broken_protected_cbp_rate
+        )
+        self.emitter.emit(CBP, record_id, person, versions, protect, force_broken=broken)
+        self._note_event(person, "event_id")
 
     # ================================================================== USMS
     def usms(
@@ -411,6 +467,7 @@ class World:
             )
             versions.append((released, final))
         self.emitter.emit(USMS, record_id, person, versions)
+        self._note_event(person, "arrest_event_id")
 
     # ================================================================== ICE
     def ice_stay(
@@ -627,6 +684,7 @@ class World:
             ]
             versions.append((moment, row))
         self.emitter.emit(ORR, record_id, person, versions, protect)
+        self._note_event(person, "apprehension_event_id")
 
     def _programs(self, admitted: dt.datetime, count: int) -> list[tuple[str, str]]:
         rng = self.rng
@@ -697,7 +755,7 @@ class World:
             return
         self._dna += 1
         record_id = f"DNA-{self._dna:06d}"
-        name = self.scribe.free_name(adult, upper=rng.random() < 0.6)
+        name = self.scribe.free_name(adult, upper=rng.random() < 0.6, subject=True)
         row = {
             "record_id": record_id,
             "child_uac_id": child_uac,
@@ -755,8 +813,8 @@ class World:
             "record_id": record_id,
             "court": court,
             "case_number": case,
-            "subject_name": self.scribe.free_name(person, accents=rng.random() < 0.3),
-            "subject_dob": iso_date(person.dob) if rng.random() < 0.7 else "",
+            "subject_name": self.scribe.free_name(person, accents=rng.random() < 0.3, subject=True),
+            "subject_dob": "" if rng.random() < self.cfg.free_text_dob_blank else iso_date(person.dob),
             "a_number": self.scribe.a_number_form(self.scribe.a_number_digits(person), A_FORMS_OTHER)
             if rng.random() < 0.6
             else "",
@@ -802,8 +860,8 @@ class World:
             row = {
                 "record_id": record_id,
                 "organization": organization,
-                "parent_name": self.scribe.free_name(parent),
-                "parent_dob": iso_date(parent.dob) if rng.random() < 0.5 else "",
+                "parent_name": self.scribe.free_name(parent, subject=True),
+                "parent_dob": "" if rng.random() < self.cfg.free_text_dob_blank else iso_date(parent.dob),
                 "country": country.spanish if spanish else country.english,
                 "locality": country.localities[rng.randrange(len(country.localities))],
                 "phone": phone_number if located and rng.random() < 0.8 else "",
@@ -833,12 +891,18 @@ class World:
         return ";".join(items)
 
     def stated_parents_list(
-        self, parents: list[tuple[Person, str | None]], location: str
+        self, parents: list[tuple[Person, str | None]], location: str, always: bool = False
     ) -> list[dict] | None:
-        """The parents a child named (``relationship`` as the child said it)."""
+        """The parents a child named (``relationship`` as the child said it).
+
+        ``always`` skips the ``stated_parents_rate`` draw, for callers with rates of their own.
+        """
         rng = self.rng
-        if rng.random() >= self.cfg.stated_parents_rate:
+        if not always and rng.random() >= self.cfg.stated_parents_rate:
             return None if rng.random() < 0.5 else []
+        if len(parents) >= 2 and rng.random() < self.cfg.one_parent_named_rate:
+            # The child names one parent; the other is simply not mentioned.
+            parents = [parents[rng.randrange(len(parents))]]
         out = []
         for parent, relationship in parents:
             spoken = self.scribe.spoken_name(parent, 0.4).title()
@@ -922,6 +986,7 @@ class World:
         adults = "MF" if two else ("M" if rng.random() < 0.55 else "F")
         count = int(self.children_count.pick(rng))
         mother, father, kids = self._family_people(day, adults, count)
+        rel = self._relative_with_parent(day, mother, father, kids)
         parents = [p for p in (father, mother) if p is not None]
         for parent in parents:
             if rng.random() < cfg.repeat_crosser_rate:
@@ -989,6 +1054,8 @@ class World:
                 first={"classification": "FMUA", "family_group_id": fgid, "disposition": ""},
                 protect=True,
             )
+        if rel is not None:
+            self._relative_along(ev, rel, "" if blank_group else fgid, fgid, to_usms)
         for index, child in enumerate(kids):
             self.cbp(
                 child,
@@ -1170,6 +1237,10 @@ class World:
             for p_index, parent in enumerate(parents):
                 if not (parent.ok_rows and child.ok_rows):
                     continue
+                # EXPORTS.md: the joint apprehension must be evidenced for both by a
+                # well-formed row naming the event (CBP, else USMS or ORR).
+                if ev.event_id not in parent.events or ev.event_id not in child.events:
+                    continue
                 state = custody[parent.pid]
                 reunified_at = ""
                 if care.discharge_type == "REUNIFIED_WITH_PARENT":
@@ -1199,7 +1270,12 @@ class World:
                     "Y" if basis else "N",
                 )
                 self.separations[outcome] += 1
-        self._finish_family(parents + kids)
+        if rel is not None:
+            self._relative_ties(rel)
+            parents_and_relative = [*parents, rel.person]
+        else:
+            parents_and_relative = parents
+        self._finish_family(parents_and_relative + kids)
 
     def _plan_finding(self, ev: Event, separated_at: dt.date) -> tuple[str, dt.date]:
         rng = self.rng
@@ -1248,15 +1324,22 @@ class World:
         adults = "MF" if two else ("M" if rng.random() < 0.6 else "F")
         count = int(self.children_count.pick(rng))
         mother, father, kids = self._family_people(day, adults, count)
+        rel = self._relative_with_parent(day, mother, father, kids)
         parents = [p for p in (father, mother) if p is not None]
         for parent in parents:
             if rng.random() < self.cfg.repeat_crosser_rate:
                 self.earlier_crossing(parent, day)
         ev = self._event(day, SECTORS)
-        self._family_together(ev, parents, kids, head_index=0)
+        extra: tuple[tuple[Person, str, str], ...] = ()
+        if rel is not None:
+            extra = ((rel.person, self._relative_recorded_as(), ""),)
+        self._family_together(ev, parents, kids, head_index=0, extra=extra)
         for parent in parents:
             for child in kids:
                 self._tie(parent, child)
+        if rel is not None:
+            self._relative_ties(rel)
+            parents = [*parents, rel.person]
         self._finish_family(parents + kids)
 
     def _family_together(
@@ -1266,17 +1349,26 @@ class World:
         kids: list[Person],
         head_index: int,
         remarks: str = "",
+        extra: tuple[tuple[Person, str, str], ...] = (),
+        child_remarks: str = "",
     ) -> None:
-        """Parents and children processed as a family unit, released or held together."""
+        """Parents and children processed as a family unit, released or held together.
+
+        ``extra`` adds adults who are not parents (a grandmother, an aunt, an
+        adult sibling) as ``(person, relationship as recorded, remarks)``; they
+        go where the unit goes but name no children. ``child_remarks`` goes on
+        the first child's row.
+        """
         rng = self.rng
         fgid = self._new_fgid()
         disposition = "NTA" if rng.random() < 0.8 else "ER"
         released = rng.random() < 0.55
         moved = self._after(ev.at, 12, 72)
         to = "RELEASED" if released else "ICE"
-        members = [(p, "HEAD" if i == head_index else "SPOUSE") for i, p in enumerate(parents)]
-        members += [(k, "CHILD") for k in kids]
-        for person, relationship in members:
+        members = [(p, "HEAD" if i == head_index else "SPOUSE", "") for i, p in enumerate(parents)]
+        members += list(extra)
+        members += [(k, "CHILD", child_remarks if i == 0 else "") for i, k in enumerate(kids)]
+        for person, relationship, said in members:
             self.cbp(
                 person,
                 ev,
@@ -1286,7 +1378,7 @@ class World:
                 transferred_to=to,
                 transferred_at=moved,
                 family_group_id=fgid,
-                remarks=remarks if relationship == "HEAD" else "",
+                remarks=said or (remarks if relationship == "HEAD" else ""),
             )
         if released:
             return
@@ -1299,7 +1391,7 @@ class World:
             leave, why = _clip(arrive + DAY * rng.randint(10, 60)), "REMOVED"
         else:
             leave, why = None, ""
-        for person, _ in members:
+        for person, _, _ in members:
             said = (
                 self.stated_children_text(person, kids, arrive.date())
                 if any(person is p for p in parents)
@@ -1384,6 +1476,11 @@ class World:
             )
         if rng.random() < self.cfg.uac_repeat_rate:
             self._earlier_uac(kids[0], day)
+        parent: Person | None = None
+        where, custody = "", Custody()
+        if rng.random() < self.cfg.lone_child_parent_in_feeds:
+            parent = self._lone_child_parent(kids, day)
+            where, custody = self._parent_apart(parent, kids, day)
         ev = self._event(day, SECTORS)
         for child in kids:
             moved = self._after(ev.at, 12, 72)
@@ -1402,7 +1499,9 @@ class World:
             if rng.random() < 0.3:
                 location = US_CITIES[rng.randrange(len(US_CITIES))]
             stated = None
-            if rng.random() < self.cfg.stated_parents_rate:
+            if parent is not None:
+                stated = self._stated_lone_parent(parent, where)
+            elif rng.random() < self.cfg.stated_parents_rate:
                 stated = [
                     {
                         "name": self.scribe.free_name(self._phantom_parent(child, "F")).title(),
@@ -1413,7 +1512,7 @@ class World:
                         else f"{COUNTRIES[country].phone_prefix}{rng.randint(30000000, 59999999)}",
                     }
                 ]
-            self.child_in_care(
+            care = self.child_in_care(
                 child,
                 ev,
                 moved,
@@ -1424,7 +1523,54 @@ class World:
                 resend_in_july=False,
                 protect=False,
             )
+            if parent is not None and rng.random() < self.cfg.dna_test_rate * 0.5:
+                self._maybe_dna(parent, care, custody, inclusion=True)
+        if parent is not None:
+            for child in kids:
+                self._tie(parent, child)
+            kids = [*kids, parent]
         self._finish_family(kids)
+
+    def _lone_child_parent(self, kids: list[Person], day: dt.date) -> Person:
+        """The real mother or father of unaccompanied children, with the surname they passed on."""
+        rng, people = self.rng, self.people
+        kid = kids[0]
+        sex = "F" if rng.random() < 0.55 else "M"
+        mine = kid.surnames[-1] if sex == "F" else kid.surnames[0]
+        other = people.surname(kid.mayan)
+        oldest = max(age_on(k.dob, day) for k in kids)
+        return people.person(
+            sex,
+            people.dob_for_age(min(62, oldest + rng.randint(18, 34)), day),
+            people.given(sex),
+            (mine, other if other != mine else people.surname(kid.mayan)),
+            kid.country,
+            kid.mayan,
+            fingerprinted=True,
+            adult=True,
+        )
+
+    def _stated_lone_parent(self, parent: Person, where: str) -> list[dict] | None:
+        """A lone child naming its parent who is in the feeds: often only part of the name."""
+        rng = self.rng
+        if rng.random() >= self.cfg.stated_parents_rate:
+            return None if rng.random() < 0.5 else []
+        roll = rng.random()
+        word = "MOTHER" if parent.sex == "F" else "FATHER"
+        relationship = word if roll < 0.85 else ("PARENT" if roll < 0.97 else None)
+        item: dict = {"name": self._named_by_child(parent), "relationship": relationship}
+        item["location"] = where if rng.random() > 0.1 else None
+        if rng.random() < 0.35:
+            country = COUNTRIES[parent.country]
+            prefix = "+1" if where in US_CITIES else country.phone_prefix
+            item["phone"] = (
+                f"{prefix}{rng.randint(2012000000, 9899999999)}"
+                if prefix == "+1"
+                else (f"{prefix}{rng.randint(30000000, 59999999)}")
+            )
+        else:
+            item["phone"] = None
+        return [item]
 
     def _phantom_parent(self, child: Person, sex: str) -> Person:
         """A parent who never appears in the feeds, only named by the child."""
@@ -1563,18 +1709,49 @@ class World:
 
     # ------------------------------------------------------------------ false parents
     def _kind_false_parent(self, day: dt.date) -> None:
-        rng = self.rng
+        """An adult who presents a child not theirs as their own (fraudulent family unit).
+
+        The 2018 reviews found some by DNA exclusion; most carried no contrary
+        evidence at all.  So most units show the adult as HEAD, the child naming
+        the adult as MOTHER/FATHER and no remark, and are handled like any
+        family: separated for prosecution, or released together.  A share
+        (``false_parent_flagged_rate``) carries a contrary signal: FRAUD_SUSPECTED,
+        a remark, the child naming the adult as OTHER.  Truth: no tie, and no
+        separation (a separation is only from a parent).
+        """
+        rng, cfg = self.rng, self.cfg
         _, _, kids = self._family_people(day, "M", 1, twins_ok=False)
         child = kids[0]
         adult = self._lone_adult(day, "M" if rng.random() < 0.75 else "F")
         if rng.random() < 0.4:  # an uncle or aunt who shares a surname
             adult.surnames = (child.surnames[0], adult.surnames[1])
         ev = self._event(day, SECTORS)
+        flagged = rng.random() < cfg.false_parent_flagged_rate
+        word = "FATHER" if adult.sex == "M" else "MOTHER"
+        if not flagged and rng.random() < 0.3:
+            self._family_together(ev, [adult], [child], head_index=0)
+            self._finish_family([adult, child])
+            return
         fgid = self._new_fgid()
         adult_move = self._after(ev.at, 6, 48)
         child_move = self._after(adult_move, 6, 48)
-        flag_filled = day >= SEPARATED_COLUMN_FROM and rng.random() >= self.cfg.separated_flag_blank
-        to_usms = rng.random() < 0.3
+        flag_filled = day >= SEPARATED_COLUMN_FROM and rng.random() >= cfg.separated_flag_blank
+        if flagged:
+            to_usms = rng.random() < 0.3
+            reason = "FRAUD_SUSPECTED"
+            # Without the separated column, a remark is the only place to say so.
+            remark_adult = self._fraud_remark(word) if not flag_filled or rng.random() < 0.5 else ""
+            remark_child = ""
+        else:
+            # Treated as a genuine family: the adult referred for prosecution.
+            to_usms = True
+            reason = "PROSECUTION"
+            remark_adult = "REFERRED FOR 1325 PROSECUTION, FAMILY UNIT SPLIT" if rng.random() < 0.3 else ""
+            remark_child = (
+                f"SEPARATED FROM {word} DUE TO 1325 PROSECUTION"
+                if not flag_filled and rng.random() < cfg.remarks_only_separation
+                else ""
+            )
         self.cbp(
             adult,
             ev,
@@ -1585,8 +1762,8 @@ class World:
             transferred_at=adult_move,
             family_group_id=fgid,
             separated="Y" if flag_filled else "",
-            reason="FRAUD_SUSPECTED" if flag_filled else "",
-            remarks='CLAIMS TO BE PARENT, "NO DOCUMENTS"' if rng.random() < 0.4 else "",
+            reason=reason if flag_filled else "",
+            remarks=remark_adult,
         )
         self.cbp(
             child,
@@ -1598,7 +1775,8 @@ class World:
             transferred_at=child_move,
             family_group_id="" if rng.random() < 0.5 else fgid,
             separated="Y" if flag_filled else "",
-            reason="FRAUD_SUSPECTED" if flag_filled else "",
+            reason=reason if flag_filled else "",
+            remarks=remark_child,
             first={"classification": "FMUA", "disposition": ""},
         )
         if to_usms:
@@ -1622,10 +1800,16 @@ class World:
             stated_children=said,
             custody=custody,
         )
-        relationship = ("FATHER" if adult.sex == "M" else "MOTHER") if rng.random() < 0.5 else "OTHER"
+        if flagged:
+            relationship: str | None = word if rng.random() < 0.5 else "OTHER"
+        else:
+            relationship = word if rng.random() < 0.95 else "PARENT"
         stated = self.stated_parents_list([(adult, relationship)], "detained")
         child_end = max(child_move + DAY * rng.randint(20, 90), dt.datetime(2018, 7, 25))
-        flag = (True, True, True, True, True, False, False, False, None, None)[rng.randrange(10)]
+        if flagged:
+            flag = (True, True, True, True, True, False, False, False, None, None)[rng.randrange(10)]
+        else:
+            flag = True if rng.random() < 0.85 else None
         care = self.child_in_care(
             child,
             ev,
@@ -1637,6 +1821,459 @@ class World:
             resend_in_july=True,
             protect=False,
         )
-        if rng.random() < self.cfg.false_parent_dna_rate:
+        if rng.random() < cfg.false_parent_dna_rate:
             self._maybe_dna(adult, care, custody, inclusion=False)
         self._finish_family([adult, child])
+
+    def _fraud_remark(self, word: str) -> str:
+        """A contrary remark on a suspected fraudulent unit (varied wording)."""
+        options = (
+            'CLAIMS TO BE PARENT, "NO DOCUMENTS"',
+            f"CLAIMS TO BE {word}, NO BIRTH CERTIFICATE",
+            "RELATIONSHIP NOT VERIFIED, POSSIBLE FRAUD",
+            "FRAUDULENT FAMILY UNIT SUSPECTED",
+            f"DOCUMENTS DO NOT MATCH, NOT {word}",
+            "UAC STATES ADULT IS NOT PARENT",
+            "DICE QUE NO ES SU PADRE" if word == "FATHER" else "DICE QUE NO ES SU MADRE",
+        )
+        return options[self.rng.randrange(len(options))]
+
+    # ================================================================== relatives
+    def _make_relative(
+        self, day: dt.date, role: str, mother: Person | None, father: Person | None, kids: list[Person]
+    ) -> Relative:
+        """An adult relative of ``kids`` who is not their parent, with kinship-true names and ages.
+
+        Surnames follow the two-surname rule: a paternal aunt or uncle carries
+        the father's surnames (so the child's first), a maternal one the
+        mother's (the child's second), a grandfather the parent's first, a
+        grandmother the parent's second, an adult sibling the child's own (a
+        maternal half-sibling only the second), a cousin one or none.  An adult
+        sibling is 4–15 years older than the oldest child, an aunt, uncle or
+        cousin 10–40, a grandparent 35–65 (and 16+ older than the parent).
+        Parents not yet written are aged where the kinship needs it.
+        """
+        rng, people = self.rng, self.people
+        kid = kids[0]
+        oldest = max(age_on(k.dob, day) for k in kids)
+        if role in ("BROTHER", "SISTER") and oldest < 3:
+            role = "AUNT" if rng.random() < 0.6 else "GRANDMOTHER"
+        side: Person | None
+        if mother is not None and father is not None:
+            side = mother if rng.random() < 0.5 else father
+        else:
+            side = mother or father
+        assert side is not None
+        side_age = age_on(side.dob, day)
+        mayan, country = kid.mayan, kid.country
+        parent_of: list[Person] = []
+        child_of: list[Person] = []
+        new = people.surname(mayan)
+        if role in ("AUNT", "UNCLE"):
+            surnames: tuple[str, ...] = side.surnames
+            age = side_age + rng.randint(-12, 12)
+            age = min(oldest + 40, max(oldest + 10, age, 18))
+        elif role in ("GRANDMOTHER", "GRANDFATHER"):
+            mine = side.surnames[0] if role == "GRANDFATHER" else side.surnames[-1]
+            surnames = (mine, new if new != mine else people.surname(mayan))
+            age = max(oldest + rng.randint(35, 65), side_age + rng.randint(16, 26), 36)
+            age = min(age, 88)
+            parent_of = [side]
+        elif role in ("BROTHER", "SISTER"):
+            age = oldest + rng.randint(max(4, 18 - oldest), 15)
+            if mother is not None and rng.random() < 0.2:  # a maternal half-sibling
+                surnames = (new, mother.surnames[0])
+                child_of = [mother]
+            else:
+                surnames = kid.surnames
+                child_of = [p for p in (mother, father) if p is not None]
+            for parent in child_of:
+                if age_on(parent.dob, day) < age + 16:
+                    parent.dob = people.dob_for_age(min(70, age + rng.randint(16, 24)), day)
+        else:  # COUSIN
+            age = max(18, oldest + (rng.randint(10, 22) if rng.random() < 0.8 else rng.randint(23, 40)))
+            roll = rng.random()
+            shared = kid.surnames[0] if roll < 0.5 else kid.surnames[-1]
+            if roll < 0.4 or 0.5 <= roll < 0.7:
+                surnames = (shared, new)
+            elif roll < 0.85:
+                surnames = (new, shared)
+            else:
+                surnames = people.surname_pair(mayan)
+        if role in ("AUNT", "GRANDMOTHER", "SISTER"):
+            sex = "F"
+        elif role in ("UNCLE", "GRANDFATHER", "BROTHER"):
+            sex = "M"
+        else:
+            sex = "F" if rng.random() < 0.45 else "M"
+        person = people.person(
+            sex,
+            people.dob_for_age(age, day),
+            people.given(sex, avoid=tuple(k.given[0] for k in kids)),
+            surnames,
+            country,
+            mayan,
+            fingerprinted=True,
+            adult=True,
+        )
+        return Relative(person, role, parent_of, child_of, maternal=side is mother)
+
+    def _relative_with_parent(
+        self, day: dt.date, mother: Person | None, father: Person | None, kids: list[Person]
+    ) -> Relative | None:
+        """At ``relative_with_parent_rate``, a grandmother, adult sibling or aunt along with the parents."""
+        if self.rng.random() >= self.cfg.relative_with_parent_rate:
+            return None
+        return self._make_relative(day, _WITH_PARENT_ROLES.pick(self.rng), mother, father, kids)
+
+    def _relative_recorded_as(self) -> str:
+        """How CBP records an extra adult relative in a family unit: SPOUSE, OTHER or blank."""
+        roll = self.rng.random()
+        return "SPOUSE" if roll < 0.35 else ("OTHER" if roll < 0.8 else "")
+
+    def _relative_along(self, ev: Event, rel: Relative, fgid: str, first_fgid: str, to_usms: bool) -> None:
+        """The extra relative of a separated family: processed with it, then custody of their own."""
+        rng = self.rng
+        adult = rel.person
+        moved = self._after(ev.at, 6, 48)
+        self.cbp(
+            adult,
+            ev,
+            relationship=self._relative_recorded_as(),
+            classification="FMUA" if rng.random() < 0.7 else "SA",
+            disposition="PROSECUTION" if to_usms else ("ER" if rng.random() < 0.4 else "NTA"),
+            transferred_to="USMS" if to_usms else "ICE",
+            transferred_at=moved,
+            family_group_id=fgid,
+            first={"classification": "FMUA", "family_group_id": first_fgid, "disposition": ""},
+        )
+        if to_usms:
+            booked = self._after(moved, 0.5, 6)
+            released = self._after(booked, 20, 4 * 24)
+            self.usms(adult, ev, booked, released, "ICE", "GUILTY PLEA - TIME SERVED")
+            start = self._after(released, 1, 10)
+        else:
+            start = self._after(moved, 1, 8)
+        roll = rng.random()
+        if roll < 0.45:
+            end, why = _clip(start + DAY * rng.randint(10, 80)), "REMOVED"
+        elif roll < 0.85:
+            end, why = _clip(start + DAY * rng.randint(5, 90)), "RELEASED"
+        else:
+            end, why = None, ""
+        self.ice_custody(adult, start, end, why if end else "", ICE_NEAR[ev.station.sector])
+
+    def _relative_ties(self, rel: Relative) -> None:
+        """The parent–child ties a relative has with people of the family (grandparent, sibling)."""
+        for child in rel.parent_of:
+            self._tie(rel.person, child)
+        for parent in rel.child_of:
+            self._tie(parent, rel.person)
+
+    def _relative_remark(self, rel: Relative, child: Person) -> tuple[str, str]:
+        """(adult's remark, child's remark): one says the adult is a relative, not a parent.
+
+        Built from parts so that no single fixed string carries the signal:
+        English and Spanish (uppercase, no accents, as CBP writes), the
+        relation spelled several ways, sometimes two clauses.
+        """
+        rng = self.rng
+        sex = rel.person.sex
+        en = _REL_EN[rel.role]
+        word = en[rng.randrange(len(en))].replace("{side}", "MATERNAL" if rel.maternal else "PATERNAL")
+        es = _REL_ES[rel.role]
+        if rel.role == "COUSIN":
+            es = "PRIMA" if sex == "F" else "PRIMO"
+        parent_es = "MADRE" if sex == "F" else "PADRE"
+        pronoun = "SHE" if sex == "F" else "HE"
+        minor = "MENOR" if rng.random() < 0.7 else ("NINA" if child.sex == "F" else "NINO")
+        who = ("UAC", "MINOR", "JUVENILE", "CHILD")[rng.randrange(4)]
+        on_adult = rng.random() < 0.55
+        spanish = rng.random() < 0.3
+        if spanish:
+            pool = (
+                f"VIAJA CON SU {es}",
+                f"NO ES SU {parent_es}",
+                f"{es} DEL {minor}",
+                f"DICE SER SU {es}",
+                f"VIENE CON SU {es}, NO CON SUS PADRES",
+                f"{es} DEL {minor}, NO ES TUTOR LEGAL",
+                f"{'ACOMPANADA' if child.sex == 'F' else 'ACOMPANADO'} POR SU {es}",
+                f"ES {es}, NO ES LA {parent_es}" if sex == "F" else f"ES {es}, NO ES EL {parent_es}",
+            )
+        elif on_adult:
+            pool = (
+                "NOT PARENT",
+                f"NOT THE PARENT OF {who}",
+                f"CLAIMS TO BE {word}",
+                f"CLAIMS TO BE {word} OF {who}",
+                f"{word}, NOT LEGAL GUARDIAN",
+                f"{word} OF {who}, NO CUSTODY DOCUMENTS",
+                f"SUBJ STATES {pronoun} IS THE {word}",
+                f"RELATIVE ({word}), NOT PARENT",
+                f"ADULT {word} - NOT A PARENT",
+            )
+        else:
+            pool = (
+                f"TRAVELING WITH {word}",
+                f"TRAVELLING W/ {word}",
+                f"{who} TRAVELING WITH {word}",
+                f"ARRIVED WITH {word}, PARENTS NOT PRESENT",
+                f"ACCOMPANIED BY {word} (NOT PARENT)",
+                f"{who} W/ ADULT {word}, NO PARENT",
+                f"WITH {word}, PARENTS IN HOME COUNTRY",
+            )
+        text = pool[rng.randrange(len(pool))]
+        if rng.random() < 0.2:
+            extra = (
+                "NO DOCUMENTS",
+                "NO BIRTH CERTIFICATE",
+                "SEE I-213",
+                "PARENTS IN US",
+                "NO PARENTAL CONSENT",
+            )
+            text = f"{text}, {extra[rng.randrange(len(extra))]}"
+        if rng.random() < self.cfg.typo:
+            text = self.scribe.typo(text)
+        return (text, "") if on_adult else ("", text)
+
+    def _named_by_child(self, parent: Person) -> str:
+        """A parent's name as a child gives it: full, one given name and one surname, or a surname."""
+        rng = self.rng
+        roll = rng.random()
+        if roll < 0.45:
+            text = " ".join(parent.given + parent.surnames)
+        elif roll < 0.85:
+            surname = parent.surnames[0] if rng.random() < 0.8 else parent.surnames[-1]
+            text = f"{parent.given[0]} {surname}"
+        else:
+            text = parent.surnames[0]
+        text = plain_upper(text) if rng.random() < 0.5 else text
+        if rng.random() < self.cfg.typo:
+            text = self.scribe.typo(text)
+        return text.title() if rng.random() < 0.6 else text
+
+    def _parent_apart(self, parent: Person, kids: list[Person], day: dt.date) -> tuple[str, Custody]:
+        """A parent who is in the feeds but never apprehended with ``kids``.
+
+        Crossed earlier as a single adult (CBP SA row, ICE, often removed),
+        later, or was already in the country (no CBP row, an ICE stay after an
+        interior arrest).  The ICE interview may name the children; a removed
+        parent may be located abroad by an NGO looking for a child.  Returns
+        where the parent is as the child would put it, and the custody (for DNA).
+        """
+        rng, cfg = self.rng, self.cfg
+        custody = Custody()
+        roll = rng.random()
+        when = day
+        mode = "inside"
+        if roll < 0.4:
+            when = day - DAY * rng.randint(30, 420)
+            mode = "earlier" if when >= FIRST_APPREHENSION else "inside"
+        elif roll < 0.6:
+            when = day + DAY * rng.randint(10, 160)
+            mode = "later" if when <= LAST_APPREHENSION else "inside"
+        removed = rng.random() < 0.5
+        if mode == "inside":
+            start = daytime(day + DAY * rng.randint(-200, 150), rng.randint(0, 479))
+            start = min(max(start, dt.datetime(2017, 7, 3, 15)), DATA_END - DAY * 20)
+            near = ICE_FAR_WOMEN if parent.sex == "F" else ICE_FAR
+        else:
+            ev = self._event(when, SECTORS)
+            moved = self._after(ev.at, 6, 40)
+            prosecuted = when >= ZERO_TOLERANCE and rng.random() < 0.6
+            self.cbp(
+                parent,
+                ev,
+                relationship="",
+                classification="SA",
+                disposition="PROSECUTION" if prosecuted else ("ER" if removed else "NTA"),
+                transferred_to="USMS" if prosecuted else "ICE",
+                transferred_at=moved,
+            )
+            start = self._after(moved, 1, 8)
+            if prosecuted:
+                booked = self._after(moved, 0.5, 6)
+                out = self._after(booked, 20, 5 * 24)
+                self.usms(parent, ev, booked, out, "ICE", "GUILTY PLEA - TIME SERVED")
+                start = self._after(out, 1, 10)
+            near = ICE_NEAR[ev.station.sector]
+        if removed:
+            end, why = _clip(start + DAY * rng.randint(10, 90)), "REMOVED"
+        elif rng.random() < 0.75:
+            end, why = _clip(start + DAY * rng.randint(5, 120)), "RELEASED"
+        else:
+            end, why = None, ""
+        said = self.stated_children_text(parent, kids, start.date())
+        self.ice_custody(parent, start, end, why if end else "", near, stated_children=said, custody=custody)
+        if end is not None and why == "REMOVED":
+            custody.removed = True
+            out = custody.stays[-1][1]
+            if out is not None and rng.random() < cfg.ngo_locate_rate * 0.5:
+                self.ngo_locates(parent, kids[rng.randrange(len(kids))], out)
+        if custody.removed:
+            where = COUNTRIES[parent.country].localities[
+                rng.randrange(len(COUNTRIES[parent.country].localities))
+            ]
+            where = where if rng.random() < 0.6 else "deported"
+        elif custody.detained_at(daytime(day, 0)):
+            where = "detained"
+        else:
+            where = US_CITIES[rng.randrange(len(US_CITIES))]
+        return where, custody
+
+    # ------------------------------------------------------------------ relative units
+    def _kind_relative_unit(self, day: dt.date) -> None:
+        """A child (or two siblings) travelling with a relative who is not a parent.
+
+        The rows say so at configurable rates (family group with the adult as
+        OTHER, or HEAD; the child naming the adult as OTHER, or naming its real
+        parents; remarks), and some say nothing.  Usually the child goes to ORR
+        as unaccompanied, sometimes the two are released together.  Truth: no
+        tie between relative and child and no separation; ties only for a real
+        parent who appears elsewhere in the feeds, and for the relative's own
+        kinship (a grandparent is the parent's parent, an adult sibling the
+        parent's child).
+        """
+        rng, cfg = self.rng, self.cfg
+        count = 2 if rng.random() < 0.25 else 1
+        mother, father, kids = self._family_people(day, "MF", count)
+        assert mother is not None and father is not None
+        rel = self._make_relative(day, _RELATIVE_ROLES.pick(rng), mother, father, kids)
+        adult = rel.person
+        apart: list[tuple[Person, str]] = []
+        custody_of: dict[str, Custody] = {}
+        if rng.random() < cfg.relative_parent_in_feeds_rate:
+            real = mother if rng.random() < 0.6 else father
+            where, custody_of[real.pid] = self._parent_apart(real, kids, day)
+            apart.append((real, where))
+        if rng.random() < cfg.repeat_crosser_rate:
+            self.earlier_crossing(adult, day)
+        ev = self._event(day, SECTORS)
+        together = rng.random() < cfg.relative_released_together_rate
+        group = together or rng.random() < cfg.relative_group_rate
+        role = ""
+        if group:
+            role = "HEAD" if rng.random() < cfg.relative_head_rate else "OTHER"
+        remark_adult = remark_child = ""
+        if rng.random() < cfg.relative_remark_rate:
+            remark_adult, remark_child = self._relative_remark(rel, kids[0])
+        if together:
+            self._family_together(
+                ev, [], kids, head_index=-1, extra=((adult, role, remark_adult),), child_remarks=remark_child
+            )
+        else:
+            self._relative_split(
+                day, ev, rel, kids, group, role, remark_adult, remark_child, apart, [mother, father]
+            )
+        for parent in (mother, father):
+            for child in kids:
+                self._tie(parent, child)
+        self._relative_ties(rel)
+        self._finish_family([adult, mother, father, *kids])
+
+    def _relative_split(
+        self,
+        day: dt.date,
+        ev: Event,
+        rel: Relative,
+        kids: list[Person],
+        group: bool,
+        role: str,
+        remark_adult: str,
+        remark_child: str,
+        apart: list[tuple[Person, str]],
+        real: list[Person],
+    ) -> None:
+        """The relative to ICE (via USMS when prosecuted), the children to ORR as UAC."""
+        rng, cfg = self.rng, self.cfg
+        adult = rel.person
+        fgid = self._new_fgid() if group else ""
+        blank_group = rng.random() < cfg.family_group_blank_after_split
+        to_usms = day >= ZERO_TOLERANCE and rng.random() < 0.5
+        flag_filled = day >= SEPARATED_COLUMN_FROM and rng.random() >= cfg.separated_flag_blank
+        reason = "PROSECUTION" if to_usms else ("OTHER" if rng.random() < 0.7 else "FRAUD_SUSPECTED")
+        adult_move = self._after(ev.at, 6, 48)
+        first = {"classification": "FMUA", "family_group_id": fgid, "disposition": ""} if group else None
+        self.cbp(
+            adult,
+            ev,
+            relationship=role if rng.random() < 0.95 else "",
+            classification=("FMUA" if rng.random() < 0.6 else "SA") if group else "SA",
+            disposition="PROSECUTION" if to_usms else ("ER" if rng.random() < 0.4 else "NTA"),
+            transferred_to="USMS" if to_usms else "ICE",
+            transferred_at=adult_move,
+            family_group_id="" if blank_group else fgid,
+            separated="Y" if flag_filled and group else "",
+            reason=reason if flag_filled and group else "",
+            remarks=remark_adult,
+            first=first,
+        )
+        child_moves = []
+        for index, child in enumerate(kids):
+            moved = self._after(ev.at, 12, 72)
+            child_moves.append(moved)
+            self.cbp(
+                child,
+                ev,
+                relationship=("CHILD" if rng.random() < 0.9 else "") if group else "",
+                classification="UAC",
+                disposition="UAC_TRANSFER",
+                transferred_to="ORR",
+                transferred_at=moved,
+                family_group_id="" if blank_group else fgid,
+                separated="Y" if flag_filled and group else "",
+                reason=reason if flag_filled and group else "",
+                remarks=remark_child if index == 0 else "",
+                first=first,
+            )
+        if to_usms:
+            booked = self._after(adult_move, 0.5, 6)
+            released = self._after(booked, 20, 4 * 24)
+            self.usms(adult, ev, booked, released, "ICE", "GUILTY PLEA - TIME SERVED")
+            start = self._after(released, 1, 10)
+        else:
+            start = self._after(adult_move, 1, 8)
+        roll = rng.random()
+        if roll < 0.45:
+            end, why = _clip(start + DAY * rng.randint(10, 80)), "REMOVED"
+        elif roll < 0.85:
+            end, why = _clip(start + DAY * rng.randint(5, 90)), "RELEASED"
+        else:
+            end, why = None, ""
+        said = self.stated_children_text(adult, kids, start.date()) if rng.random() < 0.5 else ""
+        self.ice_custody(
+            adult, start, end, why if end else "", ICE_NEAR[ev.station.sector], stated_children=said
+        )
+        # What the child says: the relative (OTHER), its real parents, both or neither.
+        # A real parent not in the feeds is a phantom: named, never written.
+        for index, child in enumerate(kids):
+            stated: list[dict] = []
+            if rng.random() < cfg.relative_stated_other_rate:
+                stated += self.stated_parents_list([(adult, "OTHER")], self._where_said(), always=True) or []
+            if rng.random() < cfg.relative_stated_real_parent_rate:
+                roll = rng.random()
+                chosen = [p for p, _ in apart]
+                for parent in real:
+                    wanted = roll < 0.3 or (roll < 0.75) == (parent.sex == "F")
+                    if wanted and parent not in chosen:
+                        chosen.append(parent)
+                named = [(p, self._relationship_said(p)) for p in chosen]
+                home = COUNTRIES[child.country]
+                where = (
+                    apart[0][1] if apart else ("unknown", home.english, home.localities[0])[rng.randrange(3)]
+                )
+                stated += self.stated_parents_list(named, where, always=True) or []
+            end_at, kind = self._uac_outcome(child, child_moves[index])
+            flag = (True, True, False, False, False, False, None, None)[rng.randrange(8)]
+            self.child_in_care(
+                child,
+                ev,
+                child_moves[index],
+                end_at,
+                kind,
+                separated_flag=flag,
+                stated_parents=stated if stated else (None if rng.random() < 0.5 else []),
+                resend_in_july=True,
+                protect=False,
+            )
