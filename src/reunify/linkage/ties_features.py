@@ -265,6 +265,7 @@ TOGETHER_LEVELS = (
     "same family group, both recorded as children",
     "same family group",
     "same apprehension event",
+    "same apprehension event, the adult processed as a single adult",
     "booked in together",
     "booked in close in time",
     "never together",
@@ -287,7 +288,8 @@ def together(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, ex
         for group in sorted(shared_groups):
             adult_codes = adult.family_groups[group][0]
             child_codes = child.family_groups[group][0]
-            if adult_codes & {"HEAD", "SPOUSE"} and "CHILD" in child_codes:
+            if adult_codes & {"HEAD", "SPOUSE"} and ("CHILD" in child_codes or not child_codes):
+                # a member of the head's unit whose relationship went unrecorded is, as a child, the head's child
                 level = 0 if ctx.group_adults.get(group, 1) > 1 else 1
             elif adult_codes == {"CHILD"}:
                 level = 2
@@ -305,7 +307,7 @@ def together(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, ex
             others = ctx.group_adults.get(group, 1) - 1
             text = (
                 f"apprehended as one family unit: family group {group}, the adult as "
-                f"{'/'.join(sorted(adult_codes))}, the child as CHILD, "
+                f"{'/'.join(sorted(adult_codes))}, the child as {'/'.join(sorted(child_codes)) or 'unrecorded'}, "
                 f"{'with ' + str(others) + ' other adult(s)' if others else 'the only adult'} of the unit"
             )
         else:
@@ -316,11 +318,16 @@ def together(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, ex
         return level, text, adult_keys + child_keys
     shared_events = adult.events.keys() & child.events.keys()
     if shared_events:
+        # Border Patrol processed the adult apart from the child's family unit (SA) in every shared event:
+        # it did not take the adult for the child's parent, or the parent was already split off.
+        level = 5 if shared_events <= adult.single_adult_events else 4
         if not explain:
-            return 4, "", []
+            return level, "", []
         event = sorted(shared_events)[0]
-        text = f"apprehended in the same event {event}, with no shared family group recorded"
-        return 4, text, adult.events[event] + child.events[event]
+        text = f"apprehended in the same event {event}, with no shared family group recorded" + (
+            ", the adult processed as a single adult (SA)" if level == 5 else ""
+        )
+        return level, text, adult.events[event] + child.events[event]
     closest: tuple[float, str, str, str] | None = None
     for adult_stay in adult.stays:
         for child_stay in child.stays:
@@ -330,18 +337,18 @@ def together(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, ex
             if minutes <= ctx.stay_window_minutes and (closest is None or minutes < closest[0]):
                 closest = (minutes, adult_stay.facility, adult_stay.record_key, child_stay.record_key)
     if closest is not None:
-        level = 5 if closest[0] <= ctx.stay_close_minutes else 6
+        level = 6 if closest[0] <= ctx.stay_close_minutes else 7
         if not explain:
             return level, "", []
         text = f"booked into facility {closest[1]} {closest[0]:.0f} minutes apart, with no shared apprehension event"
         return level, text, [closest[2], closest[3]]
     if adult.events and child.events:
         if not explain:
-            return 7, "", []
+            return 8, "", []
         keys = [k for keys in adult.events.values() for k in keys][:3] + [
             k for keys in child.events.values() for k in keys
         ][:3]
-        return 7, "apprehended in different events and never booked in together", keys
+        return 8, "apprehended in different events and never booked in together", keys
     return None, "", []
 
 
@@ -349,8 +356,8 @@ def together(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, ex
 
 
 NAMED_BY_CHILD_LEVELS = (
-    "full name, role agrees, the only adult it fits",
     "full name, role agrees",
+    "full name, role agrees, one of several adults it fits",
     "full name",
     "most of the name",
     "given name only, role agrees",
@@ -398,7 +405,14 @@ def named_by_child(adult: PersonProfile, child: PersonProfile, ctx: CompareConte
                 continue  # about the other parent
             level = 7
         elif kind == FULL and agrees:
-            level = 0 if ctx.stated_fits.get((child.index, position), 2) <= 1 else 1
+            # When the name is the only link, a name that fits several adults points at none of them;
+            # apprehended together, the shared event has already singled this adult out.
+            level = (
+                0
+                if ctx.stated_fits.get((child.index, position), 2) <= 1
+                or not adult.events.keys().isdisjoint(child.events.keys())
+                else 1
+            )
         elif kind == FULL:
             level = 2
         elif kind == MOST:
@@ -653,6 +667,7 @@ _SURNAME_PATTERNS = (
     "adult's first surname is the child's second",
     "another shared surname",
     "no shared surname",
+    "no shared surname, the child's second surname never recorded",
 )
 _SEX_WORDS = {"M": "man", "F": "woman", None: "sex unknown"}
 SURNAME_LEVELS = tuple(
@@ -682,9 +697,12 @@ def surnames(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, ex
         pattern = 1
     elif _overlap(a.surnames or a.tokens, c.surnames or c.tokens):
         pattern = 2
+    elif not (c.second_surnames or (not c.surnames and len(c.tokens) > 2)):
+        # The child's records carry one surname: a mother's, which comes second, cannot show.
+        pattern = 4
     else:
         pattern = 3
-    level = {"M": 0, "F": 4, None: 8}[adult.sex] + pattern
+    level = {"M": 0, "F": 5, None: 10}[adult.sex] + pattern
     if not explain:
         return level, "", []
     text = f"the adult {_name_text(adult)}, the child {_name_text(child)}: {SURNAME_LEVELS[level]}"
@@ -843,16 +861,16 @@ COMPARISONS: tuple[Comparison, ...] = (
         "apprehended or detained together",
         TOGETHER_LEVELS,
         together,
-        (1, 1, -1, 1, 1, 1, 0, -1),
-        sign=(0, 0, -1, 0, 0, 0, 0, 0),
+        (1, 1, -1, 1, 1, 0, 1, 0, -1),
+        sign=(0, 0, -1, 0, 0, 0, 0, 0, 0),
     ),
     Comparison(
         "named_by_child",
         "parents the child named",
         NAMED_BY_CHILD_LEVELS,
         named_by_child,
-        (1, 1, 1, 1, 1, 0, 0, -1, -1),
-        sign=(1, 1, 0, 0, 0, 0, 0, -1, -1),
+        (1, 0, 1, 1, 1, 0, 0, -1, -1),
+        sign=(1, 0, 0, 0, 0, 0, 0, -1, -1),
     ),
     Comparison(
         "named_by_parent",
@@ -883,8 +901,8 @@ COMPARISONS: tuple[Comparison, ...] = (
         "surname inheritance",
         SURNAME_LEVELS,
         surnames,
-        (1, 0, 0, -1, 0, 1, 0, -1, 1, 1, 0, -1),
-        sign=(0, 0, 0, -1, 0, 0, 0, -1, 0, 0, 0, -1),
+        (1, 0, 0, -1, -1, 0, 1, 0, -1, 0, 1, 1, 0, -1, 0),
+        sign=(0, 0, 0, -1, -1, 0, 0, 0, -1, -1, 0, 0, 0, -1, -1),
     ),
     Comparison(
         "age_gap",
@@ -905,7 +923,7 @@ COMPARISONS: tuple[Comparison, ...] = (
 #: the contexts, and the context of each of its levels.
 CONTEXT_COMPARISON = "together"
 CONTEXTS = ("apprehended together", "booked in together", "not together")
-CONTEXT_OF_TOGETHER = (0, 0, 0, 0, 0, 1, 1, 2)
+CONTEXT_OF_TOGETHER = (0, 0, 0, 0, 0, 0, 1, 1, 2)
 #: The ``together`` levels at which the records show the adult as head or spouse of the child's family unit.
 PRESENTED_LEVELS = frozenset({0, 1})
 

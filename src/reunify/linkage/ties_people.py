@@ -311,7 +311,9 @@ class PersonProfile:
     ``dob`` is the person's most trusted birth date (exact dates outvote
     estimates, placeholders ignored) and ``dob_estimated`` says whether it is
     an estimate; ``sex`` the majority of the records that state one.
-    ``events`` maps each apprehension event to the records naming it,
+    ``events`` maps each apprehension event to the records naming it
+    (``single_adult_events``: those where Border Patrol processed the person
+    as a single adult, SA, rather than as a member of a family unit),
     ``family_groups`` each CBP family group to the relationship codes and
     records of the person in it.  ``is_adult`` / ``is_child`` say which side
     of a tie the person can take; a person can be both (a 17-year-old whose
@@ -333,6 +335,7 @@ class PersonProfile:
     languages: frozenset[str] = frozenset()
     language_keys: list[str] = field(default_factory=list)
     events: dict[str, list[str]] = field(default_factory=dict)
+    single_adult_events: set[str] = field(default_factory=set)
     family_groups: dict[str, tuple[set[str], list[str]]] = field(default_factory=dict)
     uac_ids: set[str] = field(default_factory=set)
     stated_parents: list[StatedRelative] = field(default_factory=list)
@@ -487,6 +490,8 @@ def _read_record(gathering: _Gathering, record: LinkRecord) -> None:
         remarks = fields.get("remarks")
         if isinstance(remarks, str) and remarks.strip():
             profile.remarks.append(Remark(on_event, remarks, key))
+        if on_event is not None and fields.get("classification") == "SA":
+            profile.single_adult_events.add(on_event)
         if fields.get("separation_reason") == "FRAUD_SUSPECTED":
             # The coded form of the same doubt a remark can write out.
             profile.remarks.append(Remark(on_event, "separation_reason FRAUD_SUSPECTED", key))
