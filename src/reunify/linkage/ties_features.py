@@ -263,6 +263,7 @@ TOGETHER_LEVELS = (
     "one family unit, with a second adult",
     "one family unit, the only adult",
     "same family group, both recorded as children",
+    "same family group, the adult's relationship unrecorded, the child the head's CHILD",
     "same family group",
     "same apprehension event",
     "same apprehension event, the adult processed as a single adult",
@@ -293,8 +294,10 @@ def together(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, ex
                 level = 0 if ctx.group_adults.get(group, 1) > 1 else 1
             elif adult_codes == {"CHILD"}:
                 level = 2
-            else:
+            elif not adult_codes and "CHILD" in child_codes:
                 level = 3
+            else:
+                level = 4
             if best is None or level < best[0]:
                 best = (level, group)
         assert best is not None
@@ -320,12 +323,12 @@ def together(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, ex
     if shared_events:
         # Border Patrol processed the adult apart from the child's family unit (SA) in every shared event:
         # it did not take the adult for the child's parent, or the parent was already split off.
-        level = 5 if shared_events <= adult.single_adult_events else 4
+        level = 6 if shared_events <= adult.single_adult_events else 5
         if not explain:
             return level, "", []
         event = sorted(shared_events)[0]
         text = f"apprehended in the same event {event}, with no shared family group recorded" + (
-            ", the adult processed as a single adult (SA)" if level == 5 else ""
+            ", the adult processed as a single adult (SA)" if level == 6 else ""
         )
         return level, text, adult.events[event] + child.events[event]
     closest: tuple[float, str, str, str] | None = None
@@ -337,18 +340,18 @@ def together(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, ex
             if minutes <= ctx.stay_window_minutes and (closest is None or minutes < closest[0]):
                 closest = (minutes, adult_stay.facility, adult_stay.record_key, child_stay.record_key)
     if closest is not None:
-        level = 6 if closest[0] <= ctx.stay_close_minutes else 7
+        level = 7 if closest[0] <= ctx.stay_close_minutes else 8
         if not explain:
             return level, "", []
         text = f"booked into facility {closest[1]} {closest[0]:.0f} minutes apart, with no shared apprehension event"
         return level, text, [closest[2], closest[3]]
     if adult.events and child.events:
         if not explain:
-            return 8, "", []
+            return 9, "", []
         keys = [k for keys in adult.events.values() for k in keys][:3] + [
             k for keys in child.events.values() for k in keys
         ][:3]
-        return 8, "apprehended in different events and never booked in together", keys
+        return 9, "apprehended in different events and never booked in together", keys
     return None, "", []
 
 
@@ -861,8 +864,8 @@ COMPARISONS: tuple[Comparison, ...] = (
         "apprehended or detained together",
         TOGETHER_LEVELS,
         together,
-        (1, 1, -1, 1, 1, 0, 1, 0, -1),
-        sign=(0, 0, -1, 0, 0, 0, 0, 0, 0),
+        (1, 1, -1, 1, 1, 1, 0, 1, 0, -1),
+        sign=(0, 0, -1, 0, 0, 0, 0, 0, 0, 0),
     ),
     Comparison(
         "named_by_child",
@@ -923,7 +926,7 @@ COMPARISONS: tuple[Comparison, ...] = (
 #: the contexts, and the context of each of its levels.
 CONTEXT_COMPARISON = "together"
 CONTEXTS = ("apprehended together", "booked in together", "not together")
-CONTEXT_OF_TOGETHER = (0, 0, 0, 0, 0, 0, 1, 1, 2)
+CONTEXT_OF_TOGETHER = (0, 0, 0, 0, 0, 0, 0, 1, 1, 2)
 #: The ``together`` levels at which the records show the adult as head or spouse of the child's family unit.
 PRESENTED_LEVELS = frozenset({0, 1})
 
