@@ -671,6 +671,7 @@ _SURNAME_PATTERNS = (
     "another shared surname",
     "no shared surname",
     "no shared surname, the child's second surname never recorded",
+    "both surnames the child's, in order (as siblings share them)",
 )
 _SEX_WORDS = {"M": "man", "F": "woman", None: "sex unknown"}
 SURNAME_LEVELS = tuple(
@@ -692,7 +693,20 @@ def surnames(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, ex
         return None, "", []
     first = _overlap(a.first_surnames, c.first_surnames) or _overlap(a.spelled_first, c.spelled_first, 4)
     second = _overlap(a.first_surnames, c.second_surnames) or _overlap(a.spelled_first, c.spelled_second, 4)
-    if first and second:
+    both = (
+        first
+        and bool(a.second_surnames)
+        and bool(c.second_surnames)
+        and (
+            _overlap(a.second_surnames, c.second_surnames, 4)
+            or _overlap(a.spelled_second, c.spelled_second, 4)
+        )
+    )
+    if both:
+        # Full siblings carry the same two surnames; a father's second surname is his mother's, not the
+        # child's mother's, so the pair is far likelier siblings (or a single mother's two surnames).
+        pattern = 5
+    elif first and second:
         pattern = 1 if adult.sex == "F" else 0
     elif first:
         pattern = 0
@@ -705,7 +719,7 @@ def surnames(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, ex
         pattern = 4
     else:
         pattern = 3
-    level = {"M": 0, "F": 5, None: 10}[adult.sex] + pattern
+    level = {"M": 0, "F": 6, None: 12}[adult.sex] + pattern
     if not explain:
         return level, "", []
     text = f"the adult {_name_text(adult)}, the child {_name_text(child)}: {SURNAME_LEVELS[level]}"
@@ -904,8 +918,8 @@ COMPARISONS: tuple[Comparison, ...] = (
         "surname inheritance",
         SURNAME_LEVELS,
         surnames,
-        (1, 0, 0, -1, -1, 0, 1, 0, -1, 0, 1, 1, 0, -1, 0),
-        sign=(0, 0, 0, -1, -1, 0, 0, 0, -1, -1, 0, 0, 0, -1, -1),
+        (1, 0, 0, -1, -1, 0, 0, 1, 0, -1, 0, 0, 1, 1, 0, -1, 0, 0),
+        sign=(0, 0, 0, -1, -1, 0, 0, 0, 0, -1, -1, 0, 0, 0, 0, -1, -1, 0),
     ),
     Comparison(
         "age_gap",
