@@ -510,12 +510,18 @@ def _stated_fits(profiles: Sequence[PersonProfile], pairs: Iterable[Pair]) -> di
     one adult of the records (the look-up is bounded, so "several" may be
     undercounted for very common names, never "one" overcounted).
     """
+    pairs = [pair for pair in pairs if profiles[pair[1]].stated_parents]
+    # The count is read only for a pair the name alone links (named_by_child): count for their children.
+    wanted = {
+        child_index
+        for adult_index, child_index in pairs
+        if profiles[adult_index].events.keys().isdisjoint(profiles[child_index].events.keys())
+    }
     fits: Counter[tuple[int, int]] = Counter()
     for adult_index, child_index in pairs:
-        child = profiles[child_index]
-        if not child.stated_parents:
+        if child_index not in wanted:
             continue
-        adult = profiles[adult_index]
+        child, adult = profiles[child_index], profiles[adult_index]
         for position, stated in parent_statements(child):
             if match_name(stated.name, adult.name_sets) == FULL:
                 fits[(child_index, position)] += 1
