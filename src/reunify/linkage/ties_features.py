@@ -820,6 +820,53 @@ def origin(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, expl
     return level, text, adult.country_keys[:2] + (child.country_keys[:2] or child.language_keys[:1])
 
 
+# --------------------------------------------------------------------------- hand-over
+
+
+HANDED_BACK_LEVELS = (
+    "the child was handed to a parent when this adult left custody",
+    "the child was handed to a parent, not when this adult left custody",
+)
+#: How close the refugee office's discharge to a parent and the adult's release (or family book-in) must be.
+HANDOVER_WINDOW = dt.timedelta(days=1)
+
+
+def handed_back(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain: bool) -> Finding:
+    """Whether the refugee office handed the child to a parent when this adult left ICE custody.
+
+    Why it is evidence: the office released a child "reunified with parent"
+    only after checking the parent (documents, often DNA), and the parent
+    left ICE custody (released, or moved with the child to a family
+    facility) that same day; a relative or a stranger's release seldom
+    coincides with the child's discharge to a parent.  A discharge at
+    another time says the child went to someone else, perhaps the other
+    parent, so it is learnt rather than fixed against.
+    """
+    if not child.handed_to_parent or not (adult.left_custody or adult.stays):
+        return None, "", []
+    moments = [*adult.left_custody, *((stay.book_in, stay.record_key) for stay in adult.stays)]
+    for handed, child_key in child.handed_to_parent:
+        for moment, adult_key in moments:
+            if abs(moment - handed) <= HANDOVER_WINDOW:
+                text = (
+                    f"the refugee office discharged the child to a parent at {handed:%Y-%m-%d %H:%M}Z and the adult "
+                    f"left ICE custody or booked in with a child at {moment:%Y-%m-%d %H:%M}Z"
+                    if explain
+                    else ""
+                )
+                return 0, text, [child_key, adult_key]
+    if not adult.left_custody:
+        return None, "", []  # the adult's custody never ended on record: nothing to set the discharge against
+    handed, child_key = child.handed_to_parent[0]
+    text = (
+        f"the refugee office discharged the child to a parent at {handed:%Y-%m-%d %H:%M}Z; the adult left "
+        f"custody at other times"
+        if explain
+        else ""
+    )
+    return 1, text, [child_key, adult.left_custody[0][1]]
+
+
 # --------------------------------------------------------------------------- DNA
 
 
@@ -932,6 +979,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         "origin", "country and language", ORIGIN_LEVELS, origin, (1, 0, -1, -1), sign=(0, 0, -1, -1)
     ),
+    Comparison("handed_back", "handed back to this adult", HANDED_BACK_LEVELS, handed_back, (1, -1)),
     Comparison("dna", "parentage test", DNA_LEVELS, dna, (1, -1), after_em=True, sign=(1, -1)),
 )
 

@@ -344,6 +344,8 @@ class PersonProfile:
     dna: list[DnaRow] = field(default_factory=list)
     stays: list[Stay] = field(default_factory=list)
     remarks: list[Remark] = field(default_factory=list)
+    handed_to_parent: list[tuple[dt.datetime, str]] = field(default_factory=list)
+    left_custody: list[tuple[dt.datetime, str]] = field(default_factory=list)
     is_adult: bool = False
     is_child: bool = False
 
@@ -499,6 +501,11 @@ def _read_record(gathering: _Gathering, record: LinkRecord) -> None:
         uac_id = fields.get("uac_id")
         if isinstance(uac_id, str) and uac_id:
             profile.uac_ids.add(uac_id)
+        for placement in fields.get("placements") or ():
+            if isinstance(placement, Mapping) and placement.get("discharge_type") == "REUNIFIED_WITH_PARENT":
+                handed = parse_instant(placement.get("discharged_at"))
+                if handed is not None:
+                    profile.handed_to_parent.append((handed, key))
         for item in fields.get("stated_parents") or ():
             if not isinstance(item, Mapping):
                 continue
@@ -525,6 +532,10 @@ def _read_record(gathering: _Gathering, record: LinkRecord) -> None:
         book_in = parse_instant(fields.get("book_in_at"))
         if isinstance(facility, str) and facility and book_in is not None:
             profile.stays.append(Stay(facility, book_in, key))
+        if fields.get("book_out_reason") in ("RELEASED", "FAMILY_RESIDENTIAL"):
+            book_out = parse_instant(fields.get("book_out_at"))
+            if book_out is not None:
+                profile.left_custody.append((book_out, key))
     elif feed == "ngo_locates":
         name = NameForm.from_field(fields.get("child_name"), key)
         if name is not None:
