@@ -820,6 +820,43 @@ def origin(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, expl
     return level, text, adult.country_keys[:2] + (child.country_keys[:2] or child.language_keys[:1])
 
 
+# --------------------------------------------------------------------------- separation said
+
+
+SEPARATION_SAID_LEVELS = (
+    "the child's row says it was separated from its mother or father, this adult's role",
+    "the child's row says it was separated from a parent",
+    "the child's row says it was separated from a parent of the other sex",
+)
+
+
+def separation_said(adult: PersonProfile, child: PersonProfile, ctx: CompareContext, explain: bool) -> Finding:
+    """What the child's Border Patrol row says of a separation from a parent, in the apprehension both share.
+
+    Agents wrote "SEPARATED FROM MOTHER" (or set the ``separated`` flag)
+    when they took the child from someone they took for its parent, so it
+    weighs for the adults of that apprehension, most for the one of the
+    sex the remark names; how much is learnt (fraudulent units were written
+    up the same way).
+    """
+    if not child.separated_said:
+        return None, "", []
+    for event in sorted(child.separated_said.keys() & adult.events.keys()):
+        said, key = child.separated_said[event]
+        if not said or adult.sex is None:
+            level = 1
+        else:
+            level = 0 if said == adult.sex else 2
+        text = (
+            f"the child's Border Patrol row {key} of event {event} says it was separated from "
+            f"{ {'F': 'its mother', 'M': 'its father'}.get(said, 'a parent')}: {SEPARATION_SAID_LEVELS[level]}"
+            if explain
+            else ""
+        )
+        return level, text, [key]
+    return None, "", []
+
+
 # --------------------------------------------------------------------------- hand-over
 
 
@@ -978,6 +1015,9 @@ COMPARISONS: tuple[Comparison, ...] = (
     ),
     Comparison(
         "origin", "country and language", ORIGIN_LEVELS, origin, (1, 0, -1, -1), sign=(0, 0, -1, -1)
+    ),
+    Comparison(
+        "separation_said", "separation from a parent recorded", SEPARATION_SAID_LEVELS, separation_said, (1, 1, -1)
     ),
     Comparison("handed_back", "handed back to this adult", HANDED_BACK_LEVELS, handed_back, (1, -1)),
     Comparison("dna", "parentage test", DNA_LEVELS, dna, (1, -1), after_em=True, sign=(1, -1)),

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reunify.linkage.person_records import LinkRecord
-from reunify.names import phonetic_key
+from reunify.names import fold, phonetic_key
 
 #: Feeds whose row's subject is always an adult (FIELDS.md ``role_hint``).
 ADULT_FEEDS = frozenset({"usms_custody", "dna_results", "court_findings", "ngo_locates"})
@@ -336,6 +336,7 @@ class PersonProfile:
     language_keys: list[str] = field(default_factory=list)
     events: dict[str, list[str]] = field(default_factory=dict)
     single_adult_events: set[str] = field(default_factory=set)
+    separated_said: dict[str, tuple[str | None, str]] = field(default_factory=dict)
     family_groups: dict[str, tuple[set[str], list[str]]] = field(default_factory=dict)
     uac_ids: set[str] = field(default_factory=set)
     stated_parents: list[StatedRelative] = field(default_factory=list)
@@ -397,6 +398,28 @@ def _orr_birth_estimate(fields: Mapping[str, Any]) -> dt.date | None:
     referred = parse_day(fields.get("referred_at"))
     if isinstance(age, int) and referred is not None and 0 <= age <= 25:
         return dt.date(referred.year - age, 1, 1)
+    return None
+
+
+_PARENT_WORDS = {"MOTHER": "F", "MADRE": "F", "MAMA": "F", "FATHER": "M", "PADRE": "M", "PAPA": "M"}
+
+
+def _separation_said(fields: Mapping[str, Any]) -> str | None:
+    """What a Border Patrol row says of the subject's separation from a parent: "F", "M", "" (a parent) or None.
+
+    The ``separated`` flag and ``separation_reason`` say a parent was there
+    without saying which; a remark such as "SEPARATED FROM MOTHER DUE TO
+    1325 PROSECUTION" says which (its sex), which is what lets it speak for
+    the one woman of the child's apprehension and not for a man.
+    """
+    remarks = fold(fields.get("remarks") or "")
+    if "SEPARAT" in remarks:
+        sexes = {sex for word, sex in _PARENT_WORDS.items() if word in remarks.split()}
+        if len(sexes) == 1:
+            return sexes.pop()
+        return ""
+    if fields.get("separated") in ("Y", True) or fields.get("separation_reason"):
+        return ""
     return None
 
 
@@ -494,6 +517,10 @@ def _read_record(gathering: _Gathering, record: LinkRecord) -> None:
             profile.remarks.append(Remark(on_event, remarks, key))
         if on_event is not None and fields.get("classification") == "SA":
             profile.single_adult_events.add(on_event)
+        if on_event is not None:
+            said = _separation_said(fields)
+            if said is not None:
+                profile.separated_said[on_event] = (said, key)
         if fields.get("separation_reason") == "FRAUD_SUSPECTED":
             # The coded form of the same doubt a remark can write out.
             profile.remarks.append(Remark(on_event, "separation_reason FRAUD_SUSPECTED", key))
