@@ -844,9 +844,11 @@ def separation_said(adult: PersonProfile, child: PersonProfile, ctx: CompareCont
     for event in sorted(child.separated_said.keys() & adult.events.keys()):
         said, key = child.separated_said[event]
         if not said or adult.sex is None:
-            level = 1
+            level = 1  # the row does not say which parent, or the adult's sex is unknown
+        elif said == adult.sex:
+            level = 0
         else:
-            level = 0 if said == adult.sex else 2
+            level = 2
         text = (
             f"the child's Border Patrol row {key} of event {event} says it was separated from "
             f"{ {'F': 'its mother', 'M': 'its father'}.get(said, 'a parent')}: {SEPARATION_SAID_LEVELS[level]}"
