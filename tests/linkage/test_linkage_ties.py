@@ -662,3 +662,37 @@ def test_a_child_who_names_only_its_mother_is_no_evidence_against_its_father() -
     assert father is not None and father.status == PROBABLE
     assert not [e for e in father.evidence if e.kind == "named_by_child"]
     assert {("oscar", "mario"), ("oscar", "irma")} <= _separations(records, persons, result)
+
+
+def test_a_hand_over_on_the_day_the_adult_left_custody_weighs_for_the_tie() -> None:
+    records, persons = _town()
+    child_referral = orr("ORR-R-900", "UAC-18-000900", "Nelson", "Ortiz Lara", "2011-05-05", "M",
+                         event="EPT-18-000900")  # fmt: skip
+    child_referral.fields["placements"] = [
+        {
+            "program": "SOUTHWEST KEY",
+            "admitted_at": "2018-05-06T10:00:00+00:00",
+            "discharged_at": "2018-07-12T16:00:00+00:00",
+            "discharge_type": "REUNIFIED_WITH_PARENT",
+        }
+    ]
+    stay = ice("EARM-900", "RAMON", "ORTIZ PAZ", "1982-02-02", "M")
+    stay.fields.update({"book_out_at": "2018-07-12T15:30:00+00:00", "book_out_reason": "RELEASED"})
+    records += [
+        cbp("E3-900-01", "RAMON", "ORTIZ PAZ", "1982-02-02", "M", "EPT-18-000900", transferred_to="USMS",
+            remarks=None),
+        cbp("E3-900-02", "NELSON", "ORTIZ LARA", "2011-05-05", "M", "EPT-18-000900", child=True,
+            transferred_to="ORR", remarks="SEPARATED FROM FATHER DUE TO 1325 PROSECUTION"),
+        child_referral,
+        stay,
+    ]  # fmt: skip
+    persons |= {"E3-900-01": "ramon", "EARM-900": "ramon", "E3-900-02": "nelson", "ORR-R-900": "nelson"}
+    result = run(records, persons)
+
+    found = tie(result, "ramon", "nelson")
+    assert found is not None and found.status == PROBABLE
+    handed = next(e for e in found.evidence if e.kind == "handed_back")
+    assert handed.weight > 0 and set(handed.record_keys) == {"orr_referrals:ORR-R-900", "ice_detentions:EARM-900"}
+    said = next(e for e in found.evidence if e.kind == "separation_said")
+    assert said.weight > 0 and "its father" in said.text
+    assert ("nelson", "ramon") in _separations(records, persons, result)
