@@ -18,7 +18,14 @@ import pyarrow as pa
 import pytest
 
 from reunify.linkage import person_model as pm
-from reunify.linkage.clustering import attach_lone, average_linkage, components, ordered, refine_component
+from reunify.linkage.clustering import (
+    attach_lone,
+    attach_sparse,
+    average_linkage,
+    components,
+    ordered,
+    refine_component,
+)
 from reunify.linkage.person_records import (
     LinkRecord,
     NameRoles,
@@ -231,6 +238,184 @@ def hand_built() -> list[LinkRecord]:
             country="GT",
             contacted_at="2018-09-01",
         ),
+        *phenomena(),
+    ]
+
+
+def phenomena() -> list[LinkRecord]:
+    """One case per way a person is written differently, each with a counter-example that must stay apart."""
+    handed_over = {"transferred_to": "ORR", "station": "YUMA", "role_hint": "child"}
+    referral = {"referring_agency": "CBP", "referring_office": "YUMA STATION", "role_hint": "child"}
+    return [
+        # Given names and surnames in each other's fields at ORR (a child "in transit" for months).
+        cbp("T-ORRSWAP-1", "ANA LUCIA", "COJTI PEREZ", "2010-03-04", sex="F", **handed_over),
+        other(
+            "orr_referrals",
+            "T-ORRSWAP-2",
+            parse_name("Cojtí Pérez", "Ana Lucía"),
+            "2010-03-04",
+            sex="F",
+            country="GT",
+            uac_id="UAC-T-0301",
+            referred_at="2018-05-04T10:00:00+00:00",
+            **referral,
+        ),
+        # Counter-example: the same words swapped, but another child (born four years earlier).
+        other(
+            "orr_referrals",
+            "T-ORRSWAP-3",
+            parse_name("Cojti Perez", "Ana Lucia"),
+            "2006-09-20",
+            sex="F",
+            country="GT",
+            uac_id="UAC-T-0302",
+            referred_at="2018-02-14T10:00:00+00:00",
+            role_hint="child",
+        ),
+        # A 1 January estimate at ORR, a year off, handed over from the apprehending station.
+        cbp("T-EST-1", "BRAYAN", "XOL CAAL", "2011-07-15", sex="M", event_id="TST-18-000300", **handed_over),
+        other(
+            "orr_referrals",
+            "T-EST-2",
+            parse_name("Brayan", "Xol Caal"),
+            "2012-01-01",
+            dob_estimated=True,
+            sex="M",
+            country="GT",
+            uac_id="UAC-T-0311",
+            referred_at="2018-05-04T18:00:00+00:00",
+            **referral,
+        ),
+        # Counter-example: his brother, estimated too, referred with him.
+        other(
+            "orr_referrals",
+            "T-EST-3",
+            parse_name("Kevin", "Xol Caal"),
+            "2014-01-01",
+            dob_estimated=True,
+            sex="M",
+            country="GT",
+            uac_id="UAC-T-0312",
+            referred_at="2018-05-04T18:00:00+00:00",
+            **referral,
+        ),
+        # A DNA kit naming the father with one surname and no date of birth; the child's ORR
+        # case and the child beside him in his apprehension event are the context.
+        cbp(
+            "T-KIT-1",
+            "RIGOBERTO ANTONIO",
+            "TUYUC SOCOP",
+            "1985-04-04",
+            sex="M",
+            event_id="TST-18-000320",
+            a_number="209900321",
+            relationship="HEAD",
+        ),
+        other(
+            "ice_detentions",
+            "T-KIT-2",
+            parse_name("RIGOBERTO ANTONIO", "TUYUC SOCOP"),
+            "1985-04-04",
+            sex="M",
+            country="GT",
+            a_number="209900321",
+            book_in_at="2018-05-06T10:00:00+00:00",
+        ),
+        cbp(
+            "T-KIT-3",
+            "ELMER OSWALDO",
+            "TUYUC MENCHU",
+            "2011-08-08",
+            sex="M",
+            event_id="TST-18-000320",
+            role_hint="child",
+            relationship="CHILD",
+        ),
+        other(
+            "orr_referrals",
+            "T-KIT-4",
+            parse_name("Elmer Oswaldo", "Tuyuc Menchú"),
+            "2011-08-08",
+            sex="M",
+            country="GT",
+            uac_id="UAC-T-0320",
+            referred_at="2018-05-07T10:00:00+00:00",
+            role_hint="child",
+        ),
+        other(
+            "dna_results",
+            "T-KIT-5",
+            parse_free_name("Rigoberto Tuyuc"),
+            None,
+            child_uac_id="UAC-T-0320",
+            collected_at="2018-07-10",
+        ),
+        # Counter-example: a namesake father in another family, whose given name the kit matches better.
+        cbp("T-KIT-6", "RIGOBERTO", "TUYUC XOCOP", "1979-11-30", sex="M", event_id="TST-18-000330"),
+        other(
+            "ice_detentions",
+            "T-KIT-7",
+            parse_name("RIGOBERTO", "TUYUC XOCOP"),
+            "1979-11-30",
+            sex="M",
+            country="GT",
+            a_number="209900331",
+            book_in_at="2018-05-09T10:00:00+00:00",
+        ),
+        # A court finding naming "Marvin Oxlaj" and nothing else: two men of that name, so it stays alone.
+        cbp("T-BARE-1", "MARVIN", "OXLAJ CUX", "1980-02-02", sex="M", a_number="209900351"),
+        other(
+            "ice_detentions",
+            "T-BARE-2",
+            parse_name("MARVIN", "OXLAJ CUX"),
+            "1980-02-02",
+            sex="M",
+            country="GT",
+            a_number="209900351",
+            book_in_at="2018-05-12T10:00:00+00:00",
+        ),
+        cbp("T-BARE-3", "MARVIN", "OXLAJ TZOC", "1983-06-16", sex="M", a_number="209900352"),
+        other(
+            "usms_custody",
+            "T-BARE-4",
+            parse_last_comma_first("OXLAJ TZOC, MARVIN"),
+            "1983-06-16",
+            sex="M",
+            booked_at="2018-05-14T10:00:00-06:00",
+        ),
+        other("court_findings", "T-BARE-5", parse_free_name("Marvin Oxlaj"), None, found_at="2018-08-01"),
+        # A Mayan surname transcribed another way (KH / CH), with the fields swapped too.
+        cbp("T-MAYAN-1", "SUSANA", "KHIQUIN AJANEL", "1979-03-03", sex="F", a_number="209900341"),
+        other(
+            "ice_detentions",
+            "T-MAYAN-2",
+            parse_name("CHIQUIN AJANEL", "SUSANA"),
+            "1979-03-03",
+            sex="F",
+            country="GT",
+            book_in_at="2018-05-09T10:00:00+00:00",
+        ),
+        # Counter-example: another Susana of that family name, born nine years later.
+        other(
+            "ice_detentions",
+            "T-MAYAN-3",
+            parse_name("SUSANA", "CHIQUIN AJANEL"),
+            "1988-10-10",
+            sex="F",
+            country="GT",
+            a_number="209900342",
+            book_in_at="2018-06-09T10:00:00+00:00",
+        ),
+        # A parent feed's subject is an adult: an NGO locate never joins a child namesake.
+        other(
+            "ngo_locates",
+            "T-PARENT-1",
+            parse_free_name("Elmer Oswaldo Tuyuc Menchu"),
+            None,
+            country="GT",
+            contacted_at="2018-09-01",
+            child_age=4,
+        ),
     ]
 
 
@@ -267,6 +452,68 @@ def same(result: PersonLinkResult, a: str, b: str) -> bool:
 
 def test_swapped_given_and_family_names_link(result: PersonLinkResult) -> None:
     assert same(result, "cbp_apprehensions:T-SWAP-1", "ice_detentions:T-SWAP-2")
+
+
+def test_names_swapped_at_orr_link_and_a_swapped_namesake_born_apart_does_not(
+    result: PersonLinkResult,
+) -> None:
+    assert same(result, "cbp_apprehensions:T-ORRSWAP-1", "orr_referrals:T-ORRSWAP-2")
+    assert not same(result, "cbp_apprehensions:T-ORRSWAP-1", "orr_referrals:T-ORRSWAP-3")
+    lines = explain_pair(result, "cbp_apprehensions:T-ORRSWAP-1", "orr_referrals:T-ORRSWAP-2")
+    by_comparison = {line.comparison: line for line in lines}
+    assert by_comparison["given names"].label == pm.NAMES_SWAPPED
+    assert by_comparison["given names"].weight > 5  # learnt, and not cancelled by a frequency adjustment
+    assert by_comparison["surnames"].label == pm.WEIGHED_UNDER_GIVEN
+    assert by_comparison["surnames"].weight == pytest.approx(0.0)
+
+
+def test_estimated_birth_date_a_year_off_links_and_the_brother_does_not(result: PersonLinkResult) -> None:
+    assert same(result, "cbp_apprehensions:T-EST-1", "orr_referrals:T-EST-2")
+    assert not same(result, "cbp_apprehensions:T-EST-1", "orr_referrals:T-EST-3")
+    lines = explain_pair(result, "cbp_apprehensions:T-EST-1", "orr_referrals:T-EST-2")
+    by_comparison = {line.comparison: line for line in lines}
+    assert by_comparison["date of birth"].label == pm.DOB_ESTIMATE_NEAR
+    assert by_comparison["Border Patrol to ORR handover"].label == pm.HANDOVER_SAME
+
+
+def test_one_surname_kit_without_birth_date_reaches_the_father_through_the_child(
+    result: PersonLinkResult,
+) -> None:
+    assert same(result, "dna_results:T-KIT-5", "cbp_apprehensions:T-KIT-1")
+    assert same(result, "dna_results:T-KIT-5", "ice_detentions:T-KIT-2")
+    assert not same(result, "dna_results:T-KIT-5", "cbp_apprehensions:T-KIT-6")
+
+
+def test_a_bare_name_that_two_namesakes_fit_stays_alone(result: PersonLinkResult) -> None:
+    assert not same(result, "court_findings:T-BARE-5", "cbp_apprehensions:T-BARE-1")
+    assert not same(result, "court_findings:T-BARE-5", "cbp_apprehensions:T-BARE-3")
+
+
+def test_mayan_transcription_with_swapped_fields_links_and_a_namesake_does_not(
+    result: PersonLinkResult,
+) -> None:
+    assert same(result, "cbp_apprehensions:T-MAYAN-1", "ice_detentions:T-MAYAN-2")
+    assert not same(result, "cbp_apprehensions:T-MAYAN-1", "ice_detentions:T-MAYAN-3")
+    assert not same(result, "ice_detentions:T-MAYAN-2", "ice_detentions:T-MAYAN-3")
+
+
+def test_a_located_parent_never_joins_a_child_namesake(result: PersonLinkResult) -> None:
+    assert not same(result, "ngo_locates:T-PARENT-1", "cbp_apprehensions:T-KIT-3")
+    assert not same(result, "ngo_locates:T-PARENT-1", "orr_referrals:T-KIT-4")
+
+
+def test_placeholder_birth_date_and_unknown_name_words_say_nothing() -> None:
+    record = other(
+        "usms_custody",
+        "T-FNU",
+        parse_last_comma_first("CONTRERAS, FNU"),
+        "1900-01-01",
+        booked_at="2018-05-01",
+    )
+    row = feature_row(record)
+    assert row["dob"] is None and row["dob_y"] is None
+    assert row["g1"] is None and row["s1"] == "CONTRERAS"
+    assert "FNU" not in (row["tpset"] or "")
 
 
 def test_twins_in_one_cbp_event_never_merge(result: PersonLinkResult) -> None:
@@ -327,7 +574,7 @@ def test_explain_pair_names_the_levels(result: PersonLinkResult) -> None:
         for line in explain_pair(result, "cbp_apprehensions:T-SWAP-1", "ice_detentions:T-SWAP-2")
     }
     assert swapped["given names"] == pm.NAMES_SWAPPED
-    assert swapped["surnames"] == pm.NAMES_SWAPPED
+    assert swapped["surnames"] == pm.WEIGHED_UNDER_GIVEN
 
 
 def test_explain_pair_lines_add_up_to_the_scored_match_weight(result: PersonLinkResult) -> None:
@@ -494,6 +741,44 @@ def test_a_record_two_namesakes_fit_equally_stays_alone() -> None:
     assert [3] in persons(list(range(7)))
 
 
+def test_a_free_text_unit_joins_the_one_person_its_pooled_evidence_singles_out() -> None:
+    # Unit (10, 11): a DNA kit and an NGO locate of one parent.  The kit names the child that stands
+    # beside record 0 (family), the locate the name as record 1 spells it; no pair reaches the
+    # link threshold.  Record 20's person shares the name only.
+    evidence = {
+        (0, 10): (4.0, 5.0, 10.0),
+        (1, 10): (4.0, 5.0, 0.0),
+        (0, 11): (7.0, 7.0, 0.0),
+        (1, 11): (7.0, 7.0, 0.0),
+        (10, 20): (4.0, 5.0, -2.5),
+        (11, 20): (7.0, 7.0, 0.0),
+        (10, 21): (4.0, 5.0, 0.0),
+        (11, 21): (7.0, 7.0, 0.0),
+    }
+    units, candidates = [[10, 11]], {0: [[0, 1], [20, 21]]}
+    moves = attach_sparse(
+        units, candidates, evidence, lambda a, b: False, prior_weight=-13.0, merge_weight=1.0
+    )
+    assert moves == [(0, 0)]
+    # Without the family evidence both persons fit alike: the unit stays where it is.
+    evidence[(0, 10)] = (4.0, 5.0, 0.0)
+    evidence[(10, 20)] = (4.0, 5.0, 0.0)
+    assert (
+        attach_sparse(units, candidates, evidence, lambda a, b: False, prior_weight=-13.0, merge_weight=1.0)
+        == []
+    )
+    # A forbidden pair (the feed contract, a human) removes a candidate; a pair never scored blocks the move.
+    evidence[(0, 10)] = (4.0, 5.0, 10.0)
+    assert attach_sparse(
+        units, candidates, evidence, lambda a, b: b == 20, prior_weight=-13.0, merge_weight=1.0
+    ) == [(0, 0)]
+    del evidence[(11, 21)]
+    assert (
+        attach_sparse(units, candidates, evidence, lambda a, b: False, prior_weight=-13.0, merge_weight=1.0)
+        == []
+    )
+
+
 def test_a_record_not_compared_with_every_record_of_the_person_is_not_pooled() -> None:
     evidence = {**{pair: (5.0, 5.0, 5.0, 5.0) for pair in _PERSON}, (0, 3): (8.0, 9.0, 0.0, -7.0)}
     assert attach_lone([[0, 1, 2], [3]], evidence, set(), prior_weight=_PRIOR, merge_weight=0.0) == [
@@ -528,6 +813,10 @@ def test_constraints_in_sql_and_python_agree() -> None:
         cbp("C-3", "LUCIA", "POP", "2012-03-03", event_id="EV-2", role_hint="child"),
         other("usms_custody", "C-4", parse_name("LUCIA", "POP"), "1990-03-03", event_id="EV-2"),
         other("orr_referrals", "C-5", parse_name("LUCIA", "POP"), "2012-01-01", role_hint="child"),
+        other(
+            "ngo_locates", "C-6", parse_free_name("Lucia Pop"), None, contacted_at="2018-09-01", child_age=2
+        ),
+        other("dna_results", "C-7", parse_free_name("Lucia Pop"), None, collected_at="2018-07-01"),
     ]
     features = build_feature_table(records)
     python = _ConstraintColumns.from_table(features.table)
@@ -542,6 +831,10 @@ def test_constraints_in_sql_and_python_agree() -> None:
     assert verdicts[(keys.index("cbp_apprehensions:C-1"), keys.index("cbp_apprehensions:C-2"))]
     assert verdicts[(keys.index("cbp_apprehensions:C-3"), keys.index("usms_custody:C-4"))]
     assert not verdicts[(keys.index("cbp_apprehensions:C-3"), keys.index("orr_referrals:C-5"))]
+    # A parent feed's subject, dated by the record: not the child, still possibly the 1990 adult.
+    assert verdicts[(keys.index("cbp_apprehensions:C-3"), keys.index("ngo_locates:C-6"))]
+    assert verdicts[(keys.index("dna_results:C-7"), keys.index("orr_referrals:C-5"))]
+    assert not verdicts[(keys.index("ngo_locates:C-6"), keys.index("usms_custody:C-4"))]
 
 
 def test_dna_child_uac_id_is_not_the_adults_identity() -> None:

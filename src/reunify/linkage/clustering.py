@@ -365,3 +365,98 @@ def attach_lone(
         result[target] = sorted(result[target] + result[position])
         result[position] = []
     return sorted((person for person in result if person), key=lambda person: person[0])
+
+
+def pooled_unit_weight(
+    unit: Sequence[int], person: Sequence[int], evidence: Mapping[Pair, Sequence[float]], prior: float
+) -> float | None:
+    """:func:`pooled_weight` for a unit of records taken together (None unless every pair was scored).
+
+    Per comparison the best non-zero contribution over every pair between
+    the unit and the person counts, as if each side were one record holding
+    every value its records carry.
+    """
+    rows = []
+    for record in unit:
+        for member in person:
+            pair = ordered(record, member)
+            if pair not in evidence:
+                return None
+            rows.append(evidence[pair])
+    total = prior
+    for column in range(len(rows[0]) if rows else 0):
+        said = [row[column] for row in rows if row[column] != 0.0]
+        if said:
+            total += max(said)
+    return total
+
+
+def _posterior_weight(value: float, others: Sequence[float]) -> float:
+    """Log2 odds of one of several exclusive hypotheses: ``value - log2(1 + sum of 2**w over the others)``, stably."""
+    top = max([0.0, *others])
+    total = 2.0 ** (0.0 - top) + sum(2.0 ** (other - top) for other in others)
+    return value - top - math.log2(total)
+
+
+def attach_sparse(
+    units: Sequence[Sequence[int]],
+    candidates: Mapping[int, Sequence[Sequence[int]]],
+    evidence: Mapping[Pair, Sequence[float]],
+    forbidden: Callable[[int, int], bool],
+    *,
+    prior_weight: float,
+    merge_weight: float,
+    homes: Mapping[int, int] | None = None,
+    keep_weight: float = 0.0,
+) -> list[tuple[int, int]]:
+    """Which sparse units move where: (unit position, candidate position in ``candidates[unit]``, or -1 for alone).
+
+    Why beyond :func:`attach_lone`: a record that carries only a name and
+    its context (a DNA kit, a court finding, an NGO locate: no date of
+    birth) seldom scores above the link threshold with any single record,
+    so it never shares a candidate group with its person, and the records
+    of one parent's free text (the DNA kit and the locate) may form a group
+    of their own.  Such a unit is weighed against every person it has a
+    scored pair with, on the pooled evidence (:func:`pooled_unit_weight`);
+    the persons are exclusive hypotheses, so a person's posterior is
+    ``2**w / (1 + sum of 2**w_j)``, and the unit joins the one person whose
+    posterior, as a match weight, reaches ``merge_weight``: two namesakes
+    who both fit keep it out.
+
+    A unit that clustering already placed in a person (``homes[unit]``: that
+    person's position among its candidates) is never moved elsewhere; it is
+    left alone (-1) when another candidate competes and its home's
+    posterior falls below ``keep_weight``.  Why: average linkage joins a
+    bare name to the first of two namesakes it fits equally.  A candidate with a pair the
+    feed contract or a human forbids is no candidate; a candidate that cannot
+    be weighed (a pair left unscored) makes the unit stay where it is.
+    """
+    homes = homes or {}
+    moves: list[tuple[int, int]] = []
+    for position, unit in enumerate(units):
+        scored: list[tuple[float, int]] = []
+        complete = True
+        for number, person in enumerate(candidates.get(position, ())):
+            if any(forbidden(a, b) for a in unit for b in person):
+                continue
+            value = pooled_unit_weight(unit, person, evidence, prior_weight)
+            if value is None:
+                complete = False
+                break
+            scored.append((value, number))
+        if not complete:
+            continue
+        home = homes.get(position)
+        if home is not None:
+            at_home = [value for value, number in scored if number == home]
+            rest = [value for value, number in scored if number != home]
+            if at_home and rest and _posterior_weight(at_home[0], rest) < keep_weight:
+                moves.append((position, -1))
+            continue
+        if not scored:
+            continue
+        best, target = max(scored, key=lambda item: (item[0], -item[1]))
+        rest = [value for value, number in scored if number != target]
+        if best >= merge_weight and _posterior_weight(best, rest) >= merge_weight:
+            moves.append((position, target))
+    return moves

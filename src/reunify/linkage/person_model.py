@@ -61,6 +61,24 @@ def _level(
     return level
 
 
+def _neutral(sql: str, label: str) -> dict[str, Any]:
+    """A level that carries no evidence of its own: m and u fixed equal, so its weight is 0.
+
+    Why: when given names and surnames are written in each other's fields,
+    both comparisons see the same event; the given-name comparison learns its
+    weight, and the surname comparison must not count it a second time
+    (Splink multiplies the comparisons as if they were independent).
+    """
+    level = _level(sql, label)
+    level.update(m_probability=NEUTRAL_SHARE, u_probability=NEUTRAL_SHARE)
+    level.update(fix_m_probability=True, fix_u_probability=True)
+    return level
+
+
+#: m and u of a neutral level (its share of both; only their ratio, 1, is used for scoring).
+NEUTRAL_SHARE = 0.01
+
+
 def _else(label: str = "different") -> dict[str, Any]:
     return {"sql_condition": "ELSE", "label_for_charts": label}
 
@@ -85,6 +103,7 @@ GIVEN_SPELLING = "given names spelled slightly differently"
 SAME_WORDS_OTHER_SPLIT = "same name words, split differently into given names and surnames"
 NAMES_SWAPPED = "given names and surnames swapped"
 NAMES_SWAPPED_PARTIAL = "given names and surnames swapped, a name missing"
+WEIGHED_UNDER_GIVEN = "names written in each other's fields (weighed under given names)"
 SAME_SURNAMES = "same surnames"
 SURNAME_SECOND_MISSING = "second surname missing"
 SURNAMES_REVERSED = "surnames in reverse order"
@@ -106,13 +125,18 @@ def _same_word(a: str, b: str) -> str:
     """SQL: two name words (raw columns ``a``/``b``, phonetic ``a``p/``b``p) sound or look alike.
 
     Across swapped fields a spelling tolerance is checked only for words of
-    six letters or more that start alike: nearly every pair of different
-    people reaches these levels, so the string distance must stay rare, and
-    MARIA / MARIO (one edit) must not pass.
+    five letters or more that start alike (a typing error: ORTIZ / ORITZ) or
+    of six or more that end alike (a Mayan transcription changes the first
+    consonant: CHIQUIN / KHIQUIN): nearly every pair of different people
+    reaches these levels, so the string distance must stay rare.  Both
+    sides of a swap must cross-match as a whole, so a lone MARIA / MARIO
+    does not make one.  person_records._word_mask mirrors these three ways to
+    agree, for the cheap test (``_SWAP_GUARD``) that runs first.
     """
+    shortest = f"least(length({a}), length({b}))"
     return (
-        f"({a}p = {b}p OR (left({a}, 2) = left({b}, 2) AND least(length({a}), length({b})) >= 6 "
-        f"AND {_close_spelling(a, b)}))"
+        f"({a}p = {b}p OR (((left({a}, 1) = left({b}, 1) AND {shortest} >= 5) "
+        f"OR (right({a}, 3) = right({b}, 3) AND {shortest} >= 6)) AND {_close_spelling(a, b)}))"
     )
 
 
@@ -159,10 +183,15 @@ _R_GIVEN, _R_SURNAMES = ("r.g1", "r.g2"), ("r.s1", "r.s2")
 #: opposite side as a whole, or "JOSE GARCIA" would be a swap of every
 #: "GARCIA ... JOSE ...".  The full form has every word; the partial form
 #: lets a side lack its second word and is weighed apart, as it is weaker.
+#: A necessary condition for either form, cheap enough to test on every pair
+#: first: some given word of each record agrees with some surname of the other.
+_SWAP_GUARD = "(l.given_mask & r.surname_mask) <> 0 AND (l.surname_mask & r.given_mask) <> 0"
 SWAPPED_SQL = (
+    f"{_SWAP_GUARD} AND "
     f"{_sides(_L_GIVEN, _R_SURNAMES, partial=False)} AND {_sides(_L_SURNAMES, _R_GIVEN, partial=False)}"
 )
 SWAPPED_PARTIAL_SQL = (
+    f"{_SWAP_GUARD} AND "
     f"{_sides(_L_GIVEN, _R_SURNAMES, partial=True)} AND {_sides(_L_SURNAMES, _R_GIVEN, partial=True)}"
 )
 
@@ -174,7 +203,10 @@ def given_name_comparison() -> dict[str, Any]:
     given names differ (a dropped second name) and is near-certain agreement,
     ``JOSE LUIS`` / ``JOSE CARLOS`` is what brothers look like, phonetic and
     one-edit levels absorb Mayan transcriptions and typing errors, and the
-    swapped level recognises surnames written in the given-name field.
+    swapped levels recognise surnames written in the given-name field.  The
+    swapped levels carry no term-frequency adjustment: their u is the chance
+    that two whole names cross-match, far below the frequency of one given
+    name, and adjusting by that frequency cancelled nearly all their weight.
     """
     one_missing = "(l.g2 IS NULL) <> (r.g2 IS NULL) AND (l.g1 = r.g1 OR l.g1 = r.g2 OR r.g1 = l.g2)"
     one_shared = (
@@ -193,12 +225,12 @@ def given_name_comparison() -> dict[str, Any]:
             _level("l.g1 IS NULL OR r.g1 IS NULL", MISSING, null=True),
             _level("l.gset = r.gset", SAME_GIVEN, tf="gset"),
             _level(one_missing, GIVEN_ONE_MISSING, tf="g1", tf_own_u=True),
-            _level(SWAPPED_SQL, NAMES_SWAPPED, tf="g1", tf_own_u=True),
+            _level(SWAPPED_SQL, NAMES_SWAPPED),
             _level("l.tpset = r.tpset", SAME_WORDS_OTHER_SPLIT),
             _level(one_shared, GIVEN_ONE_SHARED),
             _level(sounds, GIVEN_SOUNDS, tf="g1", tf_own_u=True),
             _level(spelling, GIVEN_SPELLING, tf="g1", tf_own_u=True),
-            _level(SWAPPED_PARTIAL_SQL, NAMES_SWAPPED_PARTIAL, tf="g1", tf_own_u=True),
+            _level(SWAPPED_PARTIAL_SQL, NAMES_SWAPPED_PARTIAL),
             _else("different given names"),
         ],
     )
@@ -211,6 +243,9 @@ def surname_comparison() -> dict[str, Any]:
     ``LOPEZ GARCIA``; that must be agreement, weighted by how common LOPEZ is.
     Sharing one surname with the other differing is kept apart because it is
     how a parent and child (or siblings with different fathers) look.
+    Names written in each other's fields, or the same words split
+    differently, are weighed once, by the given-name comparison; here they
+    are a neutral level (``_neutral``).
     """
     second_missing = "(l.s2 IS NULL) <> (r.s2 IS NULL) AND l.s1 = r.s1"
     reversed_ = "l.s1 = r.s2 AND l.s2 = r.s1"
@@ -230,10 +265,9 @@ def surname_comparison() -> dict[str, Any]:
             _level(reversed_, SURNAMES_REVERSED, tf="s1", tf_own_u=True),
             _level(sounds, SURNAMES_SOUND, tf="s1", tf_own_u=True),
             _level(spelling, SURNAME_SPELLING, tf="s1", tf_own_u=True),
-            _level(SWAPPED_SQL, NAMES_SWAPPED, tf="s1", tf_own_u=True),
-            _level("l.tpset = r.tpset", SAME_WORDS_OTHER_SPLIT),
+            _neutral(f"({SWAPPED_SQL}) OR l.tpset = r.tpset", WEIGHED_UNDER_GIVEN),
             _level(one_shared, SURNAME_ONE_SHARED),
-            _level(SWAPPED_PARTIAL_SQL, NAMES_SWAPPED_PARTIAL, tf="s1", tf_own_u=True),
+            _neutral(SWAPPED_PARTIAL_SQL, WEIGHED_UNDER_GIVEN),
             _else("different surnames"),
         ],
     )
@@ -246,7 +280,9 @@ def dob_comparison() -> dict[str, Any]:
     on the year is decent evidence, not a mismatch; day and month swapped and a
     year off by one are clerical slips of one person's real date.  Exact
     agreement is adjusted for how common the date is (estimates pile up on
-    1 January).
+    1 January).  Two estimates a year apart share day and month by
+    construction, so they are "estimated, year off by one", never a slip of
+    an exact date.
     """
     estimated = "(l.dob_est OR r.dob_est)"
     return _comparison(
@@ -257,7 +293,10 @@ def dob_comparison() -> dict[str, Any]:
             _level("l.dob = r.dob AND NOT (l.dob_est AND r.dob_est)", DOB_SAME, tf="dob", tf_own_u=True),
             _level(f"{estimated} AND l.dob_y = r.dob_y", DOB_ESTIMATE_YEAR),
             _level("l.dob_y = r.dob_y AND l.dob_m = r.dob_d AND l.dob_d = r.dob_m", DOB_SWAPPED),
-            _level("l.dob_m = r.dob_m AND l.dob_d = r.dob_d AND abs(l.dob_y - r.dob_y) = 1", DOB_YEAR_SLIP),
+            _level(
+                f"NOT {estimated} AND l.dob_m = r.dob_m AND l.dob_d = r.dob_d AND abs(l.dob_y - r.dob_y) = 1",
+                DOB_YEAR_SLIP,
+            ),
             _level(f"{estimated} AND abs(l.dob_y - r.dob_y) = 1", DOB_ESTIMATE_NEAR),
             _level("l.dob_y = r.dob_y AND (l.dob_m = r.dob_m OR l.dob_d = r.dob_d)", DOB_CLOSE),
             _else("different dates"),
@@ -328,12 +367,48 @@ def family_comparison() -> dict[str, Any]:
     )
 
 
+#: Days between a Border Patrol apprehension and an ORR referral that count as one handover.
+HANDOVER_DAYS = 7
+
+HANDOVER_SAME = "referred from the apprehending station within days"
+HANDOVER_DAYS_ONLY = "referred within days, from another station"
+HANDOVER_OFFICE_ONLY = "referred from the apprehending station, at another time"
+
+
+def handover_comparison() -> dict[str, Any]:
+    """A Border Patrol row sent to ORR against an ORR referral from CBP: same station, within days?
+
+    Why (person_records._handover): for a child who crossed alone, or whose
+    ORR referral omits the event, this is often the only context linking the
+    two records beside a name and an estimated birth year.  Only a pair of
+    one Border Patrol row and one referral is compared; siblings referred
+    together agree as well, which training weighs like any other comparison.
+    """
+    days = f"abs(l.handover_day - r.handover_day) <= {HANDOVER_DAYS}"
+    return _comparison(
+        "handover",
+        "Border Patrol to ORR handover",
+        [
+            _level(
+                "l.handover_side IS NULL OR r.handover_side IS NULL OR l.handover_side = r.handover_side",
+                MISSING,
+                null=True,
+            ),
+            _level(f"l.handover_office = r.handover_office AND {days}", HANDOVER_SAME),
+            _level(days, HANDOVER_DAYS_ONLY),
+            _level("l.handover_office = r.handover_office", HANDOVER_OFFICE_ONLY),
+            _else("another handover"),
+        ],
+    )
+
+
 def comparisons(extra_fields: Sequence[ExtraField] = ()) -> list[dict[str, Any]]:
     """Every comparison of the person model, extra fields last."""
     result = [given_name_comparison(), surname_comparison(), dob_comparison()]
     for column, description in IDENTITY_COMPARISONS:
         result.append(exact_comparison(column, description))
     result.append(family_comparison())
+    result.append(handover_comparison())
     for extra in extra_fields:
         if extra.kind == "text":
             result.append(text_comparison(extra.column, extra.name.replace("_", " ")))
@@ -390,7 +465,9 @@ class BlockingKey:
     comparisons grow with the square of the data (near-linear cost comes from
     this cap); ``one_side_without_dob`` keeps only pairs where a side has no
     date of birth, for name-only keys that exist to reach records (DNA kits,
-    NGO locates, court findings) that carry nothing else.
+    NGO locates, court findings) that carry nothing else; ``one_side_estimated``
+    keeps only pairs where a side's date of birth is an estimate, for keys
+    that exist to reach a child whose estimated year is all the date says.
     """
 
     name: str
@@ -398,6 +475,7 @@ class BlockingKey:
     sql: str
     max_block: int
     one_side_without_dob: bool = False
+    one_side_estimated: bool = False
 
 
 def blocking_keys(
@@ -460,6 +538,19 @@ def blocking_keys(
             max_block,
         ),
         BlockingKey(
+            "token_year_estimated",
+            "a name word and the birth year, give or take one, where a date is an estimate",
+            # An estimated date with a misspelt or dropped name word shares no
+            # word pair and no date with its person's other records; one word
+            # and the year is what is left.  Only pairs with an estimate are
+            # kept, so exact dates do not pay for this key.
+            "SELECT t.unique_id, t.token || '|' || unnest(CASE WHEN f.dob_est "
+            "THEN [f.dob_y - 1, f.dob_y, f.dob_y + 1] ELSE [f.dob_y] END) AS k "
+            "FROM tokens t JOIN f USING (unique_id) WHERE f.dob IS NOT NULL",
+            max_block,
+            one_side_estimated=True,
+        ),
+        BlockingKey(
             "token_pair_day",
             "two name words and the day and month of birth (a year slipped)",
             "SELECT p.unique_id, p.k || '|' || least(f.dob_m, f.dob_d) || '-' || greatest(f.dob_m, f.dob_d) AS k "
@@ -468,15 +559,27 @@ def blocking_keys(
         ),
         BlockingKey(
             "relative_and_name",
-            "a relative named on both and the first given name",
-            "SELECT unique_id, g1p || '#' || unnest(family_keys) AS k FROM f "
-            "WHERE family_keys IS NOT NULL AND g1p IS NOT NULL",
+            "a relative named on both and a name word",
+            # Any name word, not only the first given name: a free-text
+            # record with a misspelt given name still shares its surname.
+            "SELECT t.unique_id, t.token || '#' || unnest(f.family_keys) AS k FROM tokens t "
+            "JOIN f USING (unique_id) WHERE f.family_keys IS NOT NULL",
             max_block,
         ),
         BlockingKey(
             "token_pair_no_dob",
             "two name words, where a record has no date of birth",
             "SELECT unique_id, k FROM token_pairs",
+            max_name_block,
+            one_side_without_dob=True,
+        ),
+        BlockingKey(
+            "token_no_dob",
+            "one uncommon name word, where a record has no date of birth",
+            # A free-text name with one surname and a typing error keeps one
+            # word in common with its person; the block cap keeps only words
+            # rare enough to be worth comparing on.
+            "SELECT unique_id, token AS k FROM tokens",
             max_name_block,
             one_side_without_dob=True,
         ),
@@ -495,10 +598,10 @@ def token_tables_sql() -> list[str]:
 
 
 def kept_keys_sql(key: BlockingKey) -> str:
-    """SQL selecting (unique_id, k, no_dob, feed) for one key family, blocks above the cap left out."""
+    """SQL selecting (unique_id, k, no_dob, est, feed) for one key family, blocks above the cap left out."""
     return f"""
         WITH keyed AS (SELECT DISTINCT * FROM ({key.sql}))
-        SELECT keyed.unique_id, keyed.k, f.dob IS NULL AS no_dob, f.feed
+        SELECT keyed.unique_id, keyed.k, f.dob IS NULL AS no_dob, coalesce(f.dob_est, false) AS est, f.feed
         FROM keyed JOIN f USING (unique_id)
         WHERE keyed.k IN (SELECT k FROM keyed GROUP BY k HAVING count(*) BETWEEN 2 AND {key.max_block})
     """
@@ -513,6 +616,8 @@ def key_pairs_sql(keys_table: str, key: BlockingKey, within_feed: bool, rank: in
     extra = ""
     if key.one_side_without_dob:
         extra += " AND (a.no_dob OR b.no_dob)"
+    if key.one_side_estimated:
+        extra += " AND (a.est OR b.est)"
     if not within_feed:
         extra += " AND a.feed <> b.feed"
     return (
@@ -533,11 +638,16 @@ def constraint_sql(alias_l: str = "l", alias_r: str = "r") -> str:
 
     Two ``cbp_apprehensions`` rows of one event are two people (one row per
     person per event); a child (by role, or under 14 at the record's date) and
-    an adult born twelve years or more apart are two people.  These come from
-    FEEDS.md, not from a generator, which is why they are logic and not weights.
+    an adult born twelve years or more apart are two people; the subject of a
+    parent feed (a DNA kit's adult, a court finding's parent, a located
+    parent) is not someone born after ``born_by`` (twelve years before that
+    record's date).  These come from FEEDS.md, not from a generator, which is
+    why they are logic and not weights.
     """
     left, right = alias_l, alias_r
+    too_young = "coalesce({a}.born_by < {b}.dob_y * 12 + {b}.dob_m, false)"
     return (
+        f"{too_young.format(a=left, b=right)} OR {too_young.format(a=right, b=left)} OR "
         f"coalesce(({left}.one_per_event AND {right}.one_per_event AND {left}.event_id = {right}.event_id), false) "
         f"OR coalesce((({left}.role = 'child' AND {right}.role = 'adult') OR ({left}.role = 'adult' AND {right}.role = 'child')) "
         f"AND abs(({left}.dob_y * 12 + {left}.dob_m) - ({right}.dob_y * 12 + {right}.dob_m)) >= "

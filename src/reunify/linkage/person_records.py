@@ -18,6 +18,7 @@ import gc
 import itertools
 import json
 import math
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -53,6 +54,21 @@ OWN_UAC_ID_FEEDS = frozenset({"orr_referrals"})
 #: Below this age at the record's date a subject counts as a child for the
 #: child/adult constraint (children under 14 are not fingerprinted, FEEDS.md).
 CHILD_AGE = 14
+
+#: Feeds whose subject is, by the feed contract, a parent: the adult a DNA kit
+#: tested, the parent a court finding is about, the parent an NGO located.
+#: Their records seldom carry a date of birth, so the record's own date is
+#: what bounds the subject's age (``born_by``).
+PARENT_FEEDS = frozenset({"dna_results", "court_findings", "ngo_locates"})
+
+#: A parent was at least this old at any date a parent feed writes about them
+#: (the same gap as person_model.CHILD_ADULT_MIN_GAP_YEARS, child aged 0).
+PARENT_MIN_AGE_YEARS = 12
+
+#: Birth dates that agencies write for "not known": the earliest date the
+#: feeds accept (FEEDS.md quarantines anything before 1900-01-01), used by
+#: systems that require a value.  Such a date says nothing about the person.
+PLACEHOLDER_BIRTH_DATES = frozenset({dt.date(1900, 1, 1)})
 
 #: How many name words take part in the order-free blocking keys.
 MAX_BLOCKING_TOKENS = 5
@@ -151,6 +167,8 @@ FEATURE_SCHEMA = pa.schema(
         ("spset", pa.string()),
         ("name_tokens", pa.list_(pa.string())),
         ("tpset", pa.string()),
+        ("given_mask", pa.int64()),
+        ("surname_mask", pa.int64()),
         ("name_display", pa.string()),
         ("dob", pa.string()),
         ("dob_y", pa.int32()),
@@ -166,6 +184,10 @@ FEATURE_SCHEMA = pa.schema(
         ("role", pa.string()),
         ("one_per_event", pa.bool_()),
         ("family_keys", pa.list_(pa.string())),
+        ("born_by", pa.int32()),
+        ("handover_side", pa.string()),
+        ("handover_office", pa.string()),
+        ("handover_day", pa.int32()),
     ]
 )
 
@@ -186,6 +208,75 @@ def _date_part(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
         return None
+
+
+def _birth(fields: Mapping[str, Any]) -> dt.date | None:
+    """The record's date of birth, None when unknown or a placeholder (PLACEHOLDER_BIRTH_DATES)."""
+    born = _date_part(fields.get("dob"))
+    return None if born in PLACEHOLDER_BIRTH_DATES else born
+
+
+def _born_by(record: LinkRecord) -> int | None:
+    """Latest month of birth (year * 12 + month) a parent feed's subject can have, from the record's date.
+
+    Why: a DNA kit, a court finding or an NGO locate is about a parent and
+    seldom says when the parent was born, so the child/adult constraint
+    cannot compare birth dates; the record's date still rules out anyone
+    born too recently to be a parent then (a child namesake in the family).
+    An NGO locate that gives the child's age moves the bound back by that
+    age: the parent was at least PARENT_MIN_AGE_YEARS at the child's birth.
+    """
+    if record.feed not in PARENT_FEEDS:
+        return None
+    on = _date_part(record.fields.get(RECORD_DATE_FIELDS.get(record.feed, "")))
+    if on is None:
+        return None
+    child_age = record.fields.get("child_age")
+    years = PARENT_MIN_AGE_YEARS
+    if isinstance(child_age, int) and not isinstance(child_age, bool) and 0 <= child_age < 30:
+        years += child_age
+    return (on.year - years) * 12 + on.month
+
+
+_NO_HANDOVER: dict[str, Any] = {"handover_side": None, "handover_office": None, "handover_day": None}
+
+
+def _handover(record: LinkRecord) -> dict[str, Any]:
+    """Where and when a child passed from Border Patrol to the refugee office, as each side writes it.
+
+    Why: a child's Border Patrol row and ORR referral often share no
+    identifier (ORR omits the event, the A-number, and estimates the birth
+    date), yet the referral comes from the station that apprehended the
+    child (``referring_office`` ``MCALLEN STATION`` / ``station``
+    ``MCALLEN``) within days (the law gives 72 hours).  The Border Patrol
+    side is a row transferred to ORR, dated by its apprehension; the ORR side
+    a referral from CBP, dated by the referral.  How much agreeing on both
+    is worth (siblings share it too) is left to training.
+    """
+    fields = record.fields
+    if record.feed == ONE_ROW_PER_PERSON_PER_EVENT_FEED:
+        if _text(fields.get("transferred_to")) != "ORR":
+            return _NO_HANDOVER
+        side, office, on = "cbp", _text(fields.get("station")), _date_part(fields.get("apprehended_at"))
+    elif record.feed in OWN_UAC_ID_FEEDS:
+        if _text(fields.get("referring_agency")) != "CBP":
+            return _NO_HANDOVER
+        office = _text(fields.get("referring_office"))
+        if office is not None:
+            office = office.upper().removesuffix(" STATION").strip() or None
+        side, on = "orr", _date_part(fields.get("referred_at"))
+    else:
+        return _NO_HANDOVER
+    if on is None:
+        return _NO_HANDOVER
+    return {
+        "handover_side": side,
+        "handover_office": office.upper() if office else None,
+        "handover_day": (on - _EPOCH).days,
+    }
+
+
+_EPOCH = dt.date(1970, 1, 1)
 
 
 def _age(born: dt.date, on: dt.date) -> int:
@@ -281,14 +372,20 @@ class NameRoles:
         )
 
 
+#: Words agencies write in a name field for "not known" (first / last name
+#: unknown, no first name): they are no name and must not match each other.
+PLACEHOLDER_NAME_WORDS = frozenset({"FNU", "LNU", "NFN", "NLN", "UNK", "UNKNOWN"})
+
+
 def _name_parts(
     name: Any, roles: NameRoles | None = None
 ) -> tuple[list[str], list[str], list[str], str | None]:
     if not isinstance(name, Mapping):
         return [], [], [], None
-    given = [t for t in (name.get("given") or []) if t]
-    surnames = [t for t in (name.get("surnames") or []) if t]
-    tokens = [t for t in (name.get("tokens") or []) if t] or given + surnames
+    known = PLACEHOLDER_NAME_WORDS
+    given = [t for t in (name.get("given") or []) if t and t not in known]
+    surnames = [t for t in (name.get("surnames") or []) if t and t not in known]
+    tokens = [t for t in (name.get("tokens") or []) if t and t not in known] or given + surnames
     raw = _text(name.get("raw"))
     if roles is not None and not name.get("order_certain") and tokens == given + surnames:
         split = roles.given_count(tokens, len(given))
@@ -346,7 +443,35 @@ def _name_features(
         "spset": _set_key((s1p, s2p)),
         "name_tokens": token_keys[:MAX_BLOCKING_TOKENS],
         "tpset": _set_key(token_keys),
+        "given_mask": _word_mask((g1, g2), (g1p, g2p)),
+        "surname_mask": _word_mask((s1, s2), (s1p, s2p)),
     }
+
+
+def _word_mask(words: Sequence[str | None], phonetics: Sequence[str | None]) -> int | None:
+    """A 63-bit mask over keys two name words share whenever person_model._same_word may call them alike.
+
+    Why: recognising given names and surnames written in each other's fields
+    takes a long SQL expression per pair, and nearly every pair of different
+    people fails it; a bitwise AND of two masks rules most of those pairs out
+    first, for the price of an integer operation (two masks sharing no bit
+    share no key; sharing a bit may be chance, the full test decides).  A
+    word's keys are its phonetic key, its first letter when it has five
+    letters or more, and its last three when it has six or more: the three
+    ways _same_word lets two words agree.
+    """
+    mask = 0
+    for word, phonetic in zip(words, phonetics, strict=True):
+        if not word:
+            continue
+        keys = [f"P{phonetic}"] if phonetic else []
+        if len(word) >= 5:
+            keys.append(f"F{word[0]}")
+        if len(word) >= 6:
+            keys.append(f"E{word[-3:]}")
+        for key in keys:
+            mask |= 1 << (zlib.crc32(key.encode("utf-8")) % 63)
+    return mask or None
 
 
 def _display(given: list[str], surnames: list[str], raw: str | None) -> str | None:
@@ -378,7 +503,7 @@ def feature_row(
     fields = record.fields
     given, surnames, tokens, raw = _name_parts(fields.get("name"), roles)
     names = _name_features(tuple(given), tuple(surnames), tuple(tokens))
-    born = _date_part(fields.get("dob"))
+    born = _birth(fields)
     row: dict[str, Any] = {
         "record_key": record.record_key,
         "feed": record.feed,
@@ -398,6 +523,8 @@ def feature_row(
         "role": (role := _role(record.feed, fields, born)),
         "one_per_event": record.feed == ONE_ROW_PER_PERSON_PER_EVENT_FEED,
         "family_keys": (family or _NO_FAMILY).keys_for(record, role),
+        "born_by": _born_by(record),
+        **_handover(record),
     }
     for extra in extra_fields:
         value = fields.get(extra.name)
@@ -546,7 +673,7 @@ def build_feature_table(
     with quiet_collector():
         records = list(records)
         roles = NameRoles.learn(record.fields.get("name") for record in records)
-        births = [_date_part(record.fields.get("dob")) for record in records]
+        births = [_birth(record.fields) for record in records]
         family = FamilyIndex.build(
             records, [_role(r.feed, r.fields, born) for r, born in zip(records, births, strict=True)]
         )

@@ -30,18 +30,25 @@ Why the clustering is not connected components (clustering.py): a family
 shares an event, surnames, a country and sometimes a birthday (twins), so
 some pairs of different family members score high; connected components
 would chain a family into one person.  Candidate groups are split again by
-strong pairs plus average linkage, never across a cannot-link.
+strong pairs plus average linkage, never across a cannot-link; then the
+free-text records (DNA kits, court findings, NGO locates) are weighed
+against every person they were compared with, and join, or leave, by the
+posterior of the persons taken as exclusive hypotheses
+(``_attach_sparse_units``).
 
 Hard constraints come from the feed contract (FEEDS.md), not from a
 generator, and are applied as logic: two ``cbp_apprehensions`` rows of one
 event are two people; a child and an adult born twelve or more years apart
-are two people.  (Two rows of one feed with one record id cannot occur: the
+are two people; the parent a DNA kit, a court finding or an NGO locate is
+about is nobody born too recently to be a parent at that record's date.
+(Two rows of one feed with one record id cannot occur: the
 feature table refuses a record key given twice.)  A human must-link outranks
 them all.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -57,8 +64,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import person_model as pm
-from .clustering import Pair, components, ordered, refine_component
+from .clustering import Pair, attach_sparse, components, ordered, refine_component
 from .person_records import (
+    PARENT_FEEDS,
     ExtraField,
     FeatureTable,
     LinkRecord,
@@ -107,6 +115,11 @@ class PersonLinkSettings:
     record left alone in the review queue beside its best partner
     (``_review``): a little below the merge threshold, because such a record
     is more often a missed match than its pair alone says.
+    ``attach_threshold`` is the probability at which a small person made
+    only of free-text records joins the person its pooled evidence singles
+    out (``_attach_sparse_units``): above the merge threshold, because such a
+    unit has no date of birth to contradict a namesake, and a wrong move
+    costs every pair between the unit and that person (odds of two to one).
     ``max_block`` caps identifier and name-with-date blocks and
     ``max_name_block`` name-only blocks (see person_model.BlockingKey);
     ``within_feed`` False compares only records of different feeds (a
@@ -121,6 +134,7 @@ class PersonLinkSettings:
     strong_threshold: float = 0.9999
     pair_floor: float = 0.01
     review_floor: float = 0.4
+    attach_threshold: float = 0.67
     max_block: int = 200
     max_name_block: int = 100
     max_rescore_component: int = 60
@@ -303,7 +317,8 @@ def _regularise(model_settings: dict[str, Any], m_floor: float, u_floor: float) 
     """Floor m and u so that a finite training sample never yields certainty (see the module doc).
 
     Within each comparison the non-null levels' m (and u) are floored and
-    renormalised to sum to 1.  A u that sampling never observed gets
+    renormalised to sum to 1 (a level whose value is fixed keeps it, and the
+    others share what is left).  A u that sampling never observed gets
     ``u_floor`` (about three in the number of sampled pairs: the rule of three).
     Every parameter is rounded to six significant digits: DuckDB sums in
     parallel, so the last digits of a trained value differ from run to run,
@@ -313,11 +328,15 @@ def _regularise(model_settings: dict[str, Any], m_floor: float, u_floor: float) 
     for comparison in settings["comparisons"]:
         levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
         for name, floor in (("m_probability", m_floor), ("u_probability", u_floor)):
-            values = [level.get(name) for level in levels]
+            fixed_flag = "fix_m_probability" if name == "m_probability" else "fix_u_probability"
+            free = [level for level in levels if not level.get(fixed_flag)]
+            # A fixed level (person_model._neutral) keeps its value; the others share the rest.
+            rest = 1.0 - sum(float(level[name]) for level in levels if level.get(fixed_flag))
+            values = [level.get(name) for level in free]
             values = [max(float(v), floor) if _is_probability(v) else floor for v in values]
             total = sum(values)
-            for level, value in zip(levels, values, strict=True):
-                level[name] = _significant(value / total)
+            for level, value in zip(free, values, strict=True):
+                level[name] = _significant(rest * value / total)
     # Splink names each linker with a random uid; the stored model is named by its version instead.
     settings.pop("linker_uid", None)
     prior = settings.get("probability_two_random_records_match")
@@ -494,6 +513,8 @@ class _ConstraintColumns:
     event_id: list[str | None]
     role: list[str | None]
     month_of_birth: list[int | None]
+    born_by: list[int | None]
+    free_text: list[bool]
 
     @classmethod
     def from_table(cls, table: pa.Table) -> _ConstraintColumns:
@@ -507,6 +528,8 @@ class _ConstraintColumns:
                 y * 12 + m if y is not None and m is not None else None
                 for y, m in zip(years, months, strict=True)
             ],
+            born_by=table.column("born_by").to_pylist(),
+            free_text=[feed in PARENT_FEEDS for feed in table.column("feed").to_pylist()],
         )
 
     def violated(self, a: int, b: int) -> bool:
@@ -518,6 +541,10 @@ class _ConstraintColumns:
             and self.event_id[a] == self.event_id[b]
         ):
             return True
+        for older, younger in ((a, b), (b, a)):
+            bound, month = self.born_by[older], self.month_of_birth[younger]
+            if bound is not None and month is not None and bound < month:
+                return True
         roles = (self.role[a], self.role[b])
         if roles in (("child", "adult"), ("adult", "child")):
             ma, mb = self.month_of_birth[a], self.month_of_birth[b]
@@ -844,7 +871,141 @@ def _cluster(
             for member in person:
                 assignment[member] = root
     counts["groups_split"] = splits
+    if evidence.names:
+        attached = _attach_sparse_units(
+            connection, linker, db_api, model_settings, scored, assignment, evidence,
+            forbidden, constraints, must, settings, prior_weight, merge_weight,
+            _logit2(settings.attach_threshold), counts,
+        )  # fmt: skip
+        if attached is not None and attached.num_rows:
+            rescored = (
+                attached if rescored is None else pa.concat_tables([rescored, attached.cast(rescored.schema)])
+            )
     return assignment, rescored
+
+
+#: Largest unit of free-text records that attach_sparse moves as one.
+MAX_SPARSE_UNIT = 3
+
+
+def _attach_sparse_units(
+    connection: duckdb.DuckDBPyConnection,
+    linker: Any,
+    db_api: Any,
+    model_settings: Mapping[str, Any],
+    scored: pa.Table,
+    assignment: list[int],
+    evidence: _Contributions,
+    forbidden: Callable[[int, int], bool],
+    constraints: _ConstraintColumns,
+    must: Sequence[Pair],
+    settings: PersonLinkSettings,
+    prior_weight: float,
+    merge_weight: float,
+    attach_weight: float,
+    counts: dict[str, int],
+) -> pa.Table | None:
+    """Move each small person made of free-text records only onto the person its pooled evidence singles out.
+
+    Why (clustering.attach_sparse): the free-text feeds' records (PARENT_FEEDS)
+    carry a name, perhaps with one surname only and no date of birth, and
+    their context (A-number, the child they are about), so they seldom clear
+    the link threshold alone, and a parent's kit and locate may form a
+    person of their own.  Only such units move, only onto persons holding a
+    record of another feed, so two such persons are never joined and
+    nothing chains.  The free-text records that clustering put in a person
+    are weighed the same way against that person and the others they were
+    compared with, and leave it when another fits as well (never to join
+    another: clustering.attach_sparse).  The pairs
+    between a unit and its candidates that blocking did not produce are
+    scored here (found by ``attach``); ``assignment`` is updated in place
+    and those pairs, at or above the floor, are returned.
+    """
+    members: dict[int, list[int]] = defaultdict(list)
+    for record, root in enumerate(assignment):
+        members[root].append(record)
+    # Each person's records of other feeds (its core, what a unit is weighed against) and its free text.
+    core = {root: [m for m in group if not constraints.free_text[m]] for root, group in members.items()}
+    units: list[list[int]] = []
+    home_roots: list[int | None] = []
+    decided = {record for pair in must for record in pair}  # a human placed these: they stay
+    for root, group in members.items():
+        unit = [m for m in group if constraints.free_text[m]]
+        if unit and len(unit) <= MAX_SPARSE_UNIT and not decided.intersection(unit):
+            units.append(unit)
+            home_roots.append(root if core[root] else None)
+    unit_of = {record: position for position, unit in enumerate(units) for record in unit}
+    targets: dict[int, set[int]] = defaultdict(set)
+    for position, root in enumerate(home_roots):
+        if root is not None:
+            targets[position].add(root)
+    for a, b in zip(scored["unique_id_l"].to_pylist(), scored["unique_id_r"].to_pylist(), strict=True):
+        for record, other in ((a, b), (b, a)):
+            if record in unit_of and core[assignment[other]]:
+                targets[unit_of[record]].add(assignment[other])
+    if not targets:
+        return None
+    roots_of = {position: sorted(roots) for position, roots in targets.items()}
+    candidates = {position: [core[root] for root in roots] for position, roots in roots_of.items()}
+    homes = {
+        position: roots_of[position].index(root)
+        for position, root in enumerate(home_roots)
+        if root is not None and position in roots_of
+    }
+    missing = sorted(
+        {
+            ordered(record, member)
+            for position, persons in candidates.items()
+            for person in persons
+            for record in units[position]
+            for member in person
+            if ordered(record, member) not in evidence
+        }
+    )
+    rescored: pa.Table | None = None
+    if missing:
+        table = pa.table(
+            {
+                "join_key_l": pa.array([a for a, _ in missing], pa.int64()),
+                "join_key_r": pa.array([b for _, b in missing], pa.int64()),
+                "match_key": pa.array(["attach"] * len(missing), pa.string()),
+            }
+        )
+        connection.register("attach_pairs_arrow", table)
+        _run(connection, "CREATE OR REPLACE TABLE attach_pairs AS SELECT * FROM attach_pairs_arrow")
+        connection.unregister("attach_pairs_arrow")
+        rescored = _score(connection, linker, db_api, "attach_pairs", model_settings, None)
+        evidence.add(rescored)
+        counts["attach_pairs_scored"] = rescored.num_rows
+        rescored = rescored.filter(pc.greater_equal(rescored["match_probability"], settings.pair_floor))
+    moves = attach_sparse(
+        units,
+        candidates,
+        evidence,
+        forbidden,
+        prior_weight=prior_weight,
+        merge_weight=attach_weight,
+        homes=homes,
+        keep_weight=merge_weight,
+    )
+    # Every decision was taken against the persons as clustering left them; apply them together.
+    groups = {root: set(group) for root, group in members.items()}
+    alone: list[set[int]] = []
+    for position, target in moves:
+        unit = units[position]
+        groups[assignment[unit[0]]].difference_update(unit)
+        if target < 0:
+            alone.append(set(unit))
+        else:
+            groups[roots_of[position][target]].update(unit)
+    for group in [*groups.values(), *alone]:
+        if group:
+            root = min(group)
+            for record in group:
+                assignment[record] = root
+    counts["sparse_units_moved"] = sum(1 for _, target in moves if target >= 0)
+    counts["sparse_units_detached"] = sum(1 for _, target in moves if target < 0)
+    return rescored
 
 
 class _Contributions(Mapping[Pair, tuple[float, ...]]):
@@ -983,6 +1144,7 @@ _COMPARISON_TITLES = {
     "event_id": "apprehension event",
     "sex": "sex",
     "country": "country",
+    "handover": "Border Patrol to ORR handover",
 }
 
 
@@ -1005,6 +1167,12 @@ def _value(name: str, row: Mapping[str, Any]) -> str | None:
     if name == "dob":
         dob = row.get("dob")
         return f"{dob} (estimated)" if dob and row.get("dob_est") else dob
+    if name == "handover":
+        day = row.get("handover_day")
+        if day is None:
+            return None
+        on = dt.date(1970, 1, 1) + dt.timedelta(days=int(day))
+        return f"{row.get('handover_office') or 'unknown station'} {on.isoformat()}"
     value = row.get(name)
     return None if value is None else str(value)
 

@@ -46,8 +46,8 @@ def test_quarantine_rows_with_file_line_column_and_reason_filtered_by_delivery()
     first = rows.order_by("line").first()
     assert first.reason.replace("'", "&#x27;").replace('"', "&quot;")[:40] in page
     others = QuarantinedRow.objects.exclude(delivery__feed__in=AGENCY_FEEDS[agency])
-    for file_name in others.values_list("delivery__file_name", flat=True)[:20]:
-        assert file_name not in page
+    for other_file in others.values_list("delivery__file_name", flat=True)[:20]:
+        assert other_file not in page
     entry = AuditEntry.objects.filter(action="quarantine.view").latest("seq")
     assert json.loads(entry.detail_json)["delivery"] == file_name
 
