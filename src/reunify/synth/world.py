@@ -1947,6 +1947,14 @@ class World:
             family_group_id=fgid,
             first={"classification": "FMUA", "family_group_id": first_fgid, "disposition": ""},
         )
+        start, end, why = self._relative_custody(adult, ev, moved, to_usms)
+        self.ice_custody(adult, start, end, why if end else "", ICE_NEAR[ev.station.sector])
+
+    def _relative_custody(
+        self, adult: Person, ev: Event, moved: dt.datetime, to_usms: bool
+    ) -> tuple[dt.datetime, dt.datetime | None, str]:
+        """A relative's custody after Border Patrol: the Marshals when prosecuted, then ICE (start, end, reason)."""
+        rng = self.rng
         if to_usms:
             booked = self._after(moved, 0.5, 6)
             released = self._after(booked, 20, 4 * 24)
@@ -1961,7 +1969,7 @@ class World:
             end, why = _clip(start + DAY * rng.randint(5, 90)), "RELEASED"
         else:
             end, why = None, ""
-        self.ice_custody(adult, start, end, why if end else "", ICE_NEAR[ev.station.sector])
+        return start, end, why
 
     def _relative_ties(self, rel: Relative) -> None:
         """The parent–child ties a relative has with people of the family (grandparent, sibling)."""
@@ -2227,20 +2235,7 @@ class World:
                 remarks=remark_child if index == 0 else "",
                 first=first,
             )
-        if to_usms:
-            booked = self._after(adult_move, 0.5, 6)
-            released = self._after(booked, 20, 4 * 24)
-            self.usms(adult, ev, booked, released, "ICE", "GUILTY PLEA - TIME SERVED")
-            start = self._after(released, 1, 10)
-        else:
-            start = self._after(adult_move, 1, 8)
-        roll = rng.random()
-        if roll < 0.45:
-            end, why = _clip(start + DAY * rng.randint(10, 80)), "REMOVED"
-        elif roll < 0.85:
-            end, why = _clip(start + DAY * rng.randint(5, 90)), "RELEASED"
-        else:
-            end, why = None, ""
+        start, end, why = self._relative_custody(adult, ev, adult_move, to_usms)
         said = self.stated_children_text(adult, kids, start.date()) if rng.random() < 0.5 else ""
         self.ice_custody(
             adult, start, end, why if end else "", ICE_NEAR[ev.station.sector], stated_children=said
