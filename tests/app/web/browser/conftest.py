@@ -34,13 +34,14 @@ def chromium_ready() -> None:
 
 @pytest.fixture(scope="session")
 def world(chromium_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    """100 families through synth -> ingest -> link (separations, search index, cases) -> demo users.
+    """130 families through synth -> ingest -> link (separations, search index, cases) -> demo users.
 
-    Twice the usual noise, so the family model leaves a few ties as candidates for the review queue.
+    Twice the usual noise, so the family model leaves a few ties as candidates for the review queue;
+    enough families that more cases open than the demo team's 60, so another team's case exists.
     """
     workdir = tmp_path_factory.mktemp("browser_world")
     with scratch_database(workdir, os.environ.get("REUNIFY_DATABASE_URL", "")) as url:
-        built = build_world(url, workdir, families=100, seed=2018, noise=2.0)
+        built = build_world(url, workdir, families=130, seed=2018, noise=2.0)
         missing = [k for k in ("team_case", "other_case", "review_tie") if not built.facts.get(k)]
         assert not missing, f"the scenario lacks what the tests need: {missing}; facts: {built.facts}"
         yield built
