@@ -383,6 +383,8 @@ def handover_comparison() -> dict[str, Any]:
     two records beside a name and an estimated birth year.  Only a pair of
     one Border Patrol row and one referral is compared; siblings referred
     together agree as well, which training weighs like any other comparison.
+    When both records name their apprehension event the hand-over is not
+    compared: the event comparison has already counted that apprehension.
     """
     days = f"abs(l.handover_day - r.handover_day) <= {HANDOVER_DAYS}"
     return _comparison(
@@ -390,7 +392,10 @@ def handover_comparison() -> dict[str, Any]:
         "Border Patrol to ORR handover",
         [
             _level(
-                "l.handover_side IS NULL OR r.handover_side IS NULL OR l.handover_side = r.handover_side",
+                "l.handover_side IS NULL OR r.handover_side IS NULL OR l.handover_side = r.handover_side"
+                # Both records name their event: the event comparison has said it; the hand-over would count the
+                # same apprehension twice (and siblings share both).
+                " OR (l.event_id IS NOT NULL AND r.event_id IS NOT NULL)",
                 MISSING,
                 null=True,
             ),
