@@ -817,7 +817,14 @@ def test_constraints_in_sql_and_python_agree() -> None:
             "ngo_locates", "C-6", parse_free_name("Lucia Pop"), None, contacted_at="2018-09-01", child_age=2
         ),
         other("dna_results", "C-7", parse_free_name("Lucia Pop"), None, collected_at="2018-07-01"),
-    ]
+        # Two case ids referred from one apprehension are two children; one case id referred again is one.
+        other("orr_referrals", "C-8", parse_name("JUAN", "POP"), "2011-01-01", role_hint="child",
+              event_id="EV-3", uac_id="UAC-18-000008"),
+        other("orr_referrals", "C-9", parse_name("JUAN", "POP"), "2010-01-01", role_hint="child",
+              event_id="EV-3", uac_id="UAC-18-000009"),
+        other("orr_referrals", "C-10", parse_name("JUAN", "POP"), "2011-01-01", role_hint="child",
+              event_id="EV-3", uac_id="UAC-18-000008"),
+    ]  # fmt: skip
     features = build_feature_table(records)
     python = _ConstraintColumns.from_table(features.table)
     connection = duckdb.connect()
@@ -831,6 +838,8 @@ def test_constraints_in_sql_and_python_agree() -> None:
     assert verdicts[(keys.index("cbp_apprehensions:C-1"), keys.index("cbp_apprehensions:C-2"))]
     assert verdicts[(keys.index("cbp_apprehensions:C-3"), keys.index("usms_custody:C-4"))]
     assert not verdicts[(keys.index("cbp_apprehensions:C-3"), keys.index("orr_referrals:C-5"))]
+    assert verdicts[tuple(sorted((keys.index("orr_referrals:C-8"), keys.index("orr_referrals:C-9"))))]
+    assert not verdicts[tuple(sorted((keys.index("orr_referrals:C-8"), keys.index("orr_referrals:C-10"))))]
     # A parent feed's subject, dated by the record: not the child, still possibly the 1990 adult.
     assert verdicts[(keys.index("cbp_apprehensions:C-3"), keys.index("ngo_locates:C-6"))]
     assert verdicts[(keys.index("dna_results:C-7"), keys.index("orr_referrals:C-5"))]

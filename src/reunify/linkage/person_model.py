@@ -638,11 +638,18 @@ def key_pairs_sql(keys_table: str, key: BlockingKey, within_feed: bool, rank: in
 CHILD_ADULT_MIN_GAP_YEARS = 12
 
 
+#: The feed whose rows from one apprehension event with different case ids are different children.
+ONE_REFERRAL_PER_CHILD_PER_EVENT_FEED = "orr_referrals"
+
+
 def constraint_sql(alias_l: str = "l", alias_r: str = "r") -> str:
     """SQL: true when two feature rows can never be one person, by the feed contract.
 
     Two ``cbp_apprehensions`` rows of one event are two people (one row per
-    person per event); a child (by role, or under 14 at the record's date) and
+    person per event), and so are two refugee-office referrals from one
+    apprehension event under different case ids (``uac_id``: a child referred
+    again keeps its case id, and is referred from a later apprehension, so
+    two case ids from one event are siblings); a child (by role, or under 14 at the record's date) and
     an adult born twelve years or more apart are two people; the subject of a
     parent feed (a DNA kit's adult, a court finding's parent, a located
     parent) is not someone born after ``born_by`` (twelve years before that
@@ -654,6 +661,9 @@ def constraint_sql(alias_l: str = "l", alias_r: str = "r") -> str:
     return (
         f"{too_young.format(a=left, b=right)} OR {too_young.format(a=right, b=left)} OR "
         f"coalesce(({left}.one_per_event AND {right}.one_per_event AND {left}.event_id = {right}.event_id), false) "
+        f"OR coalesce(({left}.feed = '{ONE_REFERRAL_PER_CHILD_PER_EVENT_FEED}' AND {right}.feed = "
+        f"'{ONE_REFERRAL_PER_CHILD_PER_EVENT_FEED}' AND {left}.event_id = {right}.event_id "
+        f"AND {left}.uac_id <> {right}.uac_id), false) "
         f"OR coalesce((({left}.role = 'child' AND {right}.role = 'adult') OR ({left}.role = 'adult' AND {right}.role = 'child')) "
         f"AND abs(({left}.dob_y * 12 + {left}.dob_m) - ({right}.dob_y * 12 + {right}.dob_m)) >= "
         f"{CHILD_ADULT_MIN_GAP_YEARS * 12}, false)"

@@ -38,7 +38,8 @@ posterior of the persons taken as exclusive hypotheses
 
 Hard constraints come from the feed contract (FEEDS.md), not from a
 generator, and are applied as logic: two ``cbp_apprehensions`` rows of one
-event are two people; a child and an adult born twelve or more years apart
+event are two people, and so are two referrals from one event under two
+case ids; a child and an adult born twelve or more years apart
 are two people; the parent a DNA kit, a court finding or an NGO locate is
 about is nobody born too recently to be a parent at that record's date.
 (Two rows of one feed with one record id cannot occur: the
@@ -515,6 +516,7 @@ class _ConstraintColumns:
     month_of_birth: list[int | None]
     born_by: list[int | None]
     free_text: list[bool]
+    referral_case: list[str | None]
 
     @classmethod
     def from_table(cls, table: pa.Table) -> _ConstraintColumns:
@@ -530,6 +532,12 @@ class _ConstraintColumns:
             ],
             born_by=table.column("born_by").to_pylist(),
             free_text=[feed in PARENT_FEEDS for feed in table.column("feed").to_pylist()],
+            referral_case=[
+                case if feed == pm.ONE_REFERRAL_PER_CHILD_PER_EVENT_FEED else None
+                for feed, case in zip(
+                    table.column("feed").to_pylist(), table.column("uac_id").to_pylist(), strict=True
+                )
+            ],
         )
 
     def violated(self, a: int, b: int) -> bool:
@@ -541,6 +549,15 @@ class _ConstraintColumns:
             and self.event_id[a] == self.event_id[b]
         ):
             return True
+        case_a, case_b = self.referral_case[a], self.referral_case[b]
+        if (
+            case_a is not None
+            and case_b is not None
+            and case_a != case_b
+            and self.event_id[a] is not None
+            and self.event_id[a] == self.event_id[b]
+        ):
+            return True  # two case ids referred from one apprehension: two children
         for older, younger in ((a, b), (b, a)):
             bound, month = self.born_by[older], self.month_of_birth[younger]
             if bound is not None and month is not None and bound < month:
